@@ -1,0 +1,52 @@
+package org.ctrflow.launcher;
+
+import org.ctrflow.launcher.cluster.ClusterCommand;
+import org.ctrflow.launcher.demo.DemoCommand;
+import org.ctrflow.launcher.generate.GenerateCommand;
+import org.ctrflow.launcher.kafka.KafkaCommand;
+import org.ctrflow.launcher.kafka.TopicsCommand;
+import org.ctrflow.launcher.replay.ReplayCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ctrflow} command: one entry point for every runtime and tool ctrflow ships. */
+@Command(
+    name = "ctrflow",
+    mixinStandardHelpOptions = true,
+    versionProvider = CtrflowCommand.Version.class,
+    description = "Online CTR models learned from Kafka event streams on Apache Flink.",
+    subcommands = {
+      DemoCommand.class,
+      KafkaCommand.class,
+      TopicsCommand.class,
+      ClusterCommand.class,
+      ReplayCommand.class,
+      GenerateCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class CtrflowCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line; tests execute commands through it. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new CtrflowCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = CtrflowCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"ctrflow " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
