@@ -29,11 +29,15 @@ public enum Topic {
    */
   MODEL_UPDATES("model-updates", 1, Duration.ofDays(7), true),
   /** {@code DeadLetter} envelopes: malformed input with the reason it was rejected. */
-  DEAD_LETTER("dead-letter", 1, Duration.ofDays(30), false),
+  DEAD_LETTER("dead-letter", 1, Duration.ofDays(30), false, 2 * Topic.MAX_MESSAGE_BYTES),
   /** Training and serving metrics, read by the demo dashboard. */
   METRICS("metrics", 1, Duration.ofDays(1), false);
 
-  /** Largest record on every topic: 1 MiB. Model deltas above it travel in chunks. */
+  /**
+   * Largest record on every topic but the dead-letter one: 1 MiB. Model deltas above it travel in
+   * chunks. The dead-letter topic takes twice as much, so that any record that fit its own topic
+   * still fits, base64-encoded, in its envelope.
+   */
   public static final int MAX_MESSAGE_BYTES = 1 << 20;
 
   /** The prefix used when none is given. */
@@ -43,12 +47,26 @@ public enum Topic {
   private final int partitions;
   private final Duration retention;
   private final boolean compacted;
+  private final int maxMessageBytes;
 
   Topic(String suffix, int partitions, Duration retention, boolean compacted) {
+    this(suffix, partitions, retention, compacted, MAX_MESSAGE_BYTES);
+  }
+
+  Topic(String suffix, int partitions, Duration retention, boolean compacted, int maxMessageBytes) {
     this.suffix = suffix;
     this.partitions = partitions;
     this.retention = retention;
     this.compacted = compacted;
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  /**
+   * The largest record this topic accepts; producers writing to it need a max.request.size as
+   * large.
+   */
+  public int maxMessageBytes() {
+    return maxMessageBytes;
   }
 
   /** The last part of the topic name, e.g. {@code impressions}. */
@@ -69,7 +87,7 @@ public enum Topic {
         Map.of(
             "cleanup.policy", compacted ? "compact" : "delete",
             "retention.ms", Long.toString(retention.toMillis()),
-            "max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES)));
+            "max.message.bytes", Integer.toString(maxMessageBytes)));
   }
 
   /** Every topic's spec under a prefix, in declaration order. */
