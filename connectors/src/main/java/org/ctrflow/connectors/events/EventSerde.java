@@ -58,6 +58,18 @@ public final class EventSerde<T extends Event> {
       new EventSerde<>(
           DeadLetter.class, org.ctrflow.connectors.topics.Topic.DEAD_LETTER.maxMessageBytes());
 
+  private static final java.util.List<EventSerde<?>> ALL =
+      java.util.List.of(
+          IMPRESSION,
+          CLICK,
+          LABELED_EXAMPLE,
+          SCORE_REQUEST,
+          PREDICTION,
+          LABEL_REQUEST,
+          HUMAN_LABEL,
+          MODEL_UPDATE,
+          DEAD_LETTER);
+
   private final Class<T> type;
   private final int maxBytes;
   private final ObjectReader reader;
@@ -68,6 +80,19 @@ public final class EventSerde<T extends Event> {
     this.maxBytes = maxBytes;
     this.reader = MAPPER.readerFor(type);
     this.writer = MAPPER.writerFor(type);
+  }
+
+  /**
+   * The serde of an event type. Lets serializable code (Flink functions) keep a {@code Class} and
+   * find the serde again after deserialization.
+   */
+  @SuppressWarnings("unchecked")
+  public static <T extends Event> EventSerde<T> of(Class<T> type) {
+    return (EventSerde<T>)
+        ALL.stream()
+            .filter(s -> s.type.equals(type))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no serde for " + type.getName()));
   }
 
   public Class<T> type() {

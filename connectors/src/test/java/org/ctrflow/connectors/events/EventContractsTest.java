@@ -205,4 +205,13 @@ class EventContractsTest {
     assertThatThrownBy(() -> impression.features().put("a", "b"))
         .isInstanceOf(UnsupportedOperationException.class);
   }
+
+  @Test
+  void everyEventTypeHasASerde() {
+    for (Class<?> type : Event.class.getPermittedSubclasses()) {
+      @SuppressWarnings("unchecked")
+      Class<? extends Event> eventType = (Class<? extends Event>) type;
+      assertThat(EventSerde.of(eventType).type()).isEqualTo(type);
+    }
+  }
 }
