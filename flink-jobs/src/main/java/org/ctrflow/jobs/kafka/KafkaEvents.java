@@ -7,6 +7,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,8 +24,11 @@ public final class KafkaEvents {
 
   private KafkaEvents() {}
 
-  /** A source of raw records from {@code topics}, committing offsets on checkpoints. */
-  public static KafkaSource<RawRecord> rawSource(
+  /**
+   * A source of raw records from {@code topics}, committing offsets on checkpoints. Returned as a
+   * builder so a caller can bound it (replays, tests) or add consumer properties.
+   */
+  public static KafkaSourceBuilder<RawRecord> rawSource(
       String bootstrap, List<String> topics, String groupId, OffsetsInitializer startingOffsets) {
     return KafkaSource.<RawRecord>builder()
         .setBootstrapServers(bootstrap)
@@ -33,8 +37,7 @@ public final class KafkaEvents {
         .setStartingOffsets(startingOffsets)
         .setDeserializer(new RawRecordDeserializer())
         // Transactions of exactly-once upstream producers: read only what they committed.
-        .setProperty("isolation.level", "read_committed")
-        .build();
+        .setProperty("isolation.level", "read_committed");
   }
 
   /**
