@@ -107,6 +107,10 @@ public final class ClusterCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(common.spec.commandLine(), e.getMessage(), e);
       }
+      if (timeoutSeconds < 1) {
+        throw new ParameterException(
+            common.spec.commandLine(), "--timeout must be at least 1 second, e.g. --timeout 90");
+      }
       StandaloneFlinkCluster cluster = common.cluster();
       long started = System.nanoTime();
       try {
@@ -130,14 +134,15 @@ public final class ClusterCommand implements Runnable {
                   + "                         -d '{\"entryClass\": \"<main class>\"}' %s/jars/<id>/run%n"
                   + "                       (or, with a Flink distribution: flink run -m 127.0.0.1:%d job.jar)%n"
                   + "  Logs:                %s%n"
-                  + "  Stop:                ctrflow cluster stop%n",
+                  + "  Stop:                ctrflow cluster stop%s%n",
               (System.nanoTime() - started) / 1e9,
               slots,
               url,
               url,
               url,
               restPort,
-              cluster.layout().log());
+              cluster.layout().log(),
+              common.stateDir == null ? "" : " --state-dir " + common.stateDir);
       return 0;
     }
   }

@@ -39,21 +39,16 @@ public record ClusterSettings(
         memory(DEFAULT_TM_MEMORY, "--tm-memory"));
   }
 
-  /** Parses a memory size the way Flink's config does, naming the option on a bad value. */
+  /**
+   * Parses a memory size the way Flink's config does, naming the option on a bad value. Whether the
+   * size is enough is Flink's to say, when it splits it into heap, managed memory and so on.
+   */
   public static MemorySize memory(String value, String option) {
     try {
-      MemorySize size = MemorySize.parse(value);
-      if (size.getBytes() < MemorySize.ofMebiBytes(512).getBytes()) {
-        throw new IllegalArgumentException("too small");
-      }
-      return size;
+      return MemorySize.parse(value);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          option
-              + ": '"
-              + value
-              + "' is not a usable process memory size; use at least 512m, e.g. 1g, 1536m, 2g",
-          e);
+          option + ": '" + value + "' is not a memory size; use e.g. 1g, 1536m, 2g", e);
     }
   }
 

@@ -1,10 +1,16 @@
 package org.ctrflow.launcher.cluster;
 
+import static java.util.stream.Collectors.joining;
+
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.util.bash.BashJavaUtils;
 import org.ctrflow.launcher.process.ChildJvm;
@@ -25,39 +31,77 @@ public record ResourceParams(List<String> jvmArgs, List<String> dynamicPropertie
 
   /** Which process to compute for, named as BashJavaUtils' commands are. */
   public enum Kind {
-    GET_JM_RESOURCE_PARAMS,
-    GET_TM_RESOURCE_PARAMS
+    GET_JM_RESOURCE_PARAMS("--jm-memory"),
+    GET_TM_RESOURCE_PARAMS("--tm-memory");
+
+    /** The option that sets this process' memory, for error messages. */
+    final String memoryOption;
+
+    Kind(String memoryOption) {
+      this.memoryOption = memoryOption;
+    }
   }
 
   /**
-   * Runs BashJavaUtils in a short child JVM, as the scripts do; in-process it would log into the
-   * launcher's console and its result methods are private.
+   * Runs BashJavaUtils for every {@link Kind} in short child JVMs, side by side (each takes a
+   * second or more of JVM start-up); in-process it would log into the launcher's console, and its
+   * result methods are private.
    */
-  public static ResourceParams compute(Kind kind, Path confDir, String classpath)
-      throws IOException, InterruptedException {
-    List<String> command =
-        ChildJvm.of(BashJavaUtils.class.getName())
-            .classpath(classpath)
-            .args(List.of(kind.name(), "--configDir", confDir.toString()))
-            .command();
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    process.getOutputStream().close();
-    // Read before waiting: the child blocks once its output pipe is full.
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  public static Map<Kind, ResourceParams> compute(Path confDir, String classpath)
+      throws ClusterException, IOException, InterruptedException {
+    Map<Kind, Process> running = new EnumMap<>(Kind.class);
+    Map<Kind, Path> outputs = new EnumMap<>(Kind.class);
+    try {
+      for (Kind kind : Kind.values()) {
+        // Output goes to a file so that a hung child cannot block us past the timeout.
+        outputs.put(kind, Files.createTempFile("ctrflow-" + kind, ".out"));
+        List<String> command =
+            ChildJvm.of(BashJavaUtils.class.getName())
+                .classpath(classpath)
+                .args(List.of(kind.name(), "--configDir", confDir.toString()))
+                .command();
+        running.put(
+            kind,
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(outputs.get(kind).toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start());
+      }
+      Map<Kind, ResourceParams> params = new EnumMap<>(Kind.class);
+      for (Kind kind : Kind.values()) {
+        params.put(kind, await(kind, running.get(kind), outputs.get(kind), confDir));
+      }
+      return params;
+    } finally {
+      running.values().forEach(Process::destroyForcibly);
+      for (Path output : outputs.values()) {
+        Files.deleteIfExists(output);
+      }
+    }
+  }
+
+  private static ResourceParams await(Kind kind, Process process, Path outputFile, Path confDir)
+      throws ClusterException, IOException, InterruptedException {
     if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
       throw new IOException(kind + " did not finish within " + TIMEOUT_SECONDS + " s");
     }
+    String output = Files.readString(outputFile, StandardCharsets.UTF_8);
     if (process.exitValue() != 0) {
-      throw new IOException(
+      // Flink's message says which memory component does not fit; its stack trace says nothing.
+      String reason =
+          output.lines().filter(line -> !line.startsWith("\tat ")).collect(joining("\n")).strip();
+      throw new ClusterException(
           "Flink rejected the memory settings in "
               + confDir.resolve(FlinkConfigFiles.CONFIG_FILE)
               + " ("
               + kind
-              + " exited with "
-              + process.exitValue()
-              + "):\n"
-              + output.strip());
+              + "); give the process more memory with "
+              + kind.memoryOption
+              + ", e.g. "
+              + kind.memoryOption
+              + " 2g:\n"
+              + reason);
     }
     return parse(output);
   }

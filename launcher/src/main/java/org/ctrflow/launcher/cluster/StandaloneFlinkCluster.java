@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
@@ -117,21 +118,20 @@ public final class StandaloneFlinkCluster {
     requireFreePort(settings.rpcPort(), "JobManager RPC", "--rpc-port");
     FlinkConfigFiles.write(layout, settings, javaOpts);
     progress.println("Computing JVM memory settings...");
-    ResourceParams jm =
-        ResourceParams.compute(
-            ResourceParams.Kind.GET_JM_RESOURCE_PARAMS, layout.conf(), classpath);
-    ResourceParams tm =
-        ResourceParams.compute(
-            ResourceParams.Kind.GET_TM_RESOURCE_PARAMS, layout.conf(), classpath);
-    Process jobManager = launch(Role.JOBMANAGER, StandaloneSessionClusterEntrypoint.class, jm);
-    Process taskManager = launch(Role.TASKMANAGER, TaskManagerRunner.class, tm);
+    Map<ResourceParams.Kind, ResourceParams> params =
+        ResourceParams.compute(layout.conf(), classpath);
+    ResourceParams jm = params.get(ResourceParams.Kind.GET_JM_RESOURCE_PARAMS);
+    ResourceParams tm = params.get(ResourceParams.Kind.GET_TM_RESOURCE_PARAMS);
     try {
+      Process jobManager = launch(Role.JOBMANAGER, StandaloneSessionClusterEntrypoint.class, jm);
+      Process taskManager = launch(Role.TASKMANAGER, TaskManagerRunner.class, tm);
       awaitSlots(restUrl(settings.restPort()), jobManager, taskManager, timeout);
-    } catch (ClusterException | InterruptedException e) {
+      return true;
+    } catch (Exception e) {
+      // Whatever went wrong, leave no half-started cluster behind; rethrows the precise type.
       stop();
       throw e;
     }
-    return true;
   }
 
   /** Stops the TaskManager, then the JobManager. Returns whether anything was running. */

@@ -130,17 +130,35 @@ class StandaloneFlinkClusterTest {
 
   @Test
   @Timeout(60)
-  void staleRecordsMeanNotRunning() throws Exception {
+  void staleRecordsNeitherCountAsRunningNorBlockAStart() throws Exception {
     ClusterLayout layout = ClusterLayout.under(state);
-    // A PID file whose process has exited: the recorded start time no longer matches anyone.
+    // PID files whose process has exited, as a crash or a reboot leaves them.
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    new PidFile(layout.pidFile(ClusterLayout.Role.JOBMANAGER)).write(gone.toHandle());
+    for (ClusterLayout.Role role : ClusterLayout.Role.values()) {
+      new PidFile(layout.pidFile(role)).write(gone.toHandle());
+    }
 
     Result status = run("cluster", "status", "--state-dir", state.toString());
-
     assertEquals(1, status.code(), status.output());
     assertTrue(status.output().contains("not running"), status.output());
+
+    // A taken port stops the start right after the running check: cheap proof it got past it.
+    try (ServerSocket taken = new ServerSocket(0)) {
+      Result start =
+          run(
+              "cluster",
+              "start",
+              "--state-dir",
+              state.toString(),
+              "--rest-port",
+              "" + taken.getLocalPort(),
+              "--rpc-port",
+              "" + freePort());
+      assertEquals(1, start.code(), start.output());
+      assertFalse(start.output().contains("already running"), start.output());
+      assertTrue(start.output().contains("--rest-port"), start.output());
+    }
   }
 
   private record Result(int code, String output) {}
