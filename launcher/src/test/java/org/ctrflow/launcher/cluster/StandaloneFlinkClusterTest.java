@@ -51,7 +51,10 @@ class StandaloneFlinkClusterTest {
       "--rpc-port",
       "" + freePort(),
       "--slots",
-      "2"
+      "2",
+      // Builds sharing the machine can slow start-up well past its usual 10-30 s.
+      "--timeout",
+      "150"
     };
 
     Result started = run(start);
