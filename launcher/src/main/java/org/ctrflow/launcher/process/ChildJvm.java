@@ -93,7 +93,7 @@ public final class ChildJvm {
    * The launcher's own flags that a child needs too: module opens/exports and ctrflow / DJL system
    * properties. Heap sizes, debuggers and agents are the launcher's alone.
    */
-  static List<String> inheritedJvmOptions() {
+  public static List<String> inheritedJvmOptions() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(
             a ->

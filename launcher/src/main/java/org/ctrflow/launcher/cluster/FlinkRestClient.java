@@ -1,0 +1,117 @@
+package org.ctrflow.launcher.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The few calls of Flink's REST API that ctrflow needs: cluster overview, jar upload and run, job
+ * state. Errors carry Flink's own message ({@code {"errors": [...]}}).
+ */
+public final class FlinkRestClient {
+
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration SLOW_REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
+  private final URI base;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final ObjectMapper json = new ObjectMapper();
+
+  /** {@code base} is the REST endpoint, e.g. {@code http://127.0.0.1:8081}. */
+  public FlinkRestClient(URI base) {
+    this.base = base;
+  }
+
+  public URI base() {
+    return base;
+  }
+
+  /** What {@code GET /overview} reports. */
+  public record Overview(
+      int taskManagers, int slotsTotal, int slotsAvailable, int jobsRunning, String flinkVersion) {}
+
+  public Overview overview() throws IOException, InterruptedException {
+    JsonNode o = send(request("/overview", REQUEST_TIMEOUT).GET().build());
+    return new Overview(
+        o.path("taskmanagers").asInt(),
+        o.path("slots-total").asInt(),
+        o.path("slots-available").asInt(),
+        o.path("jobs-running").asInt(),
+        o.path("flink-version").asText());
+  }
+
+  /** Uploads a job jar; returns the id {@link #runJar} takes. */
+  public String uploadJar(Path jar) throws IOException, InterruptedException {
+    String boundary = "ctrflow-" + UUID.randomUUID();
+    String head =
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+            + jar.getFileName()
+            + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n";
+    HttpRequest upload =
+        request("/jars/upload", SLOW_REQUEST_TIMEOUT)
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(
+                BodyPublishers.concat(
+                    BodyPublishers.ofString(head),
+                    BodyPublishers.ofFile(jar),
+                    BodyPublishers.ofString("\r\n--" + boundary + "--\r\n")))
+            .build();
+    // Flink answers with the stored file's path; its name is the jar id.
+    String stored = send(upload).path("filename").asText();
+    return Path.of(stored).getFileName().toString();
+  }
+
+  /** Runs an uploaded jar's {@code entryClass}; returns the job id. */
+  public String runJar(String jarId, String entryClass, List<String> args, int parallelism)
+      throws IOException, InterruptedException {
+    ObjectNode body = json.createObjectNode().put("entryClass", entryClass);
+    args.forEach(body.putArray("programArgsList")::add);
+    body.put("parallelism", parallelism);
+    HttpRequest run =
+        request("/jars/" + jarId + "/run", SLOW_REQUEST_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofString(json.writeValueAsString(body)))
+            .build();
+    // Running the main method happens inside this request, so allow for a slow job graph.
+    return send(run).path("jobid").asText();
+  }
+
+  /** The job's state as Flink names it: RUNNING, FINISHED, FAILED, ... */
+  public String jobStatus(String jobId) throws IOException, InterruptedException {
+    return send(request("/jobs/" + jobId, REQUEST_TIMEOUT).GET().build()).path("state").asText();
+  }
+
+  private HttpRequest.Builder request(String path, Duration timeout) {
+    return HttpRequest.newBuilder(base.resolve(path))
+        .timeout(timeout)
+        .header("Accept", "application/json");
+  }
+
+  private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
+    var response = http.send(request, BodyHandlers.ofString());
+    if (response.statusCode() / 100 != 2) {
+      throw new IOException(
+          request.method()
+              + " "
+              + request.uri()
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + response.body());
+    }
+    return json.readTree(response.body());
+  }
+}
