@@ -1,6 +1,8 @@
 package org.ctrflow.connectors.kafka;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +21,9 @@ public final class BrokerProbe {
 
   /** Whether a broker at {@code bootstrapServers} answers within {@code timeout}. */
   public static boolean answers(String bootstrapServers, Duration timeout) {
+    if (!accepts(bootstrapServers)) {
+      return false;
+    }
     try (Admin admin = Admin.create(adminProps(bootstrapServers, timeout))) {
       return !admin
           .describeCluster()
@@ -41,6 +46,22 @@ public final class BrokerProbe {
       String bootstrapServers, Duration timeout, BooleanSupplier keepWaiting) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Duration attempt = Duration.ofSeconds(5);
+    try {
+      // Until the port opens, an admin client would log a warning on every retry.
+      while (!accepts(bootstrapServers)) {
+        if (!keepWaiting.getAsBoolean()) {
+          throw new IOException("gave up waiting for the Kafka broker at " + bootstrapServers);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IOException(
+              "nothing listens at " + bootstrapServers + " after waiting " + timeout);
+        }
+        Thread.sleep(POLL_MS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for Kafka at " + bootstrapServers, e);
+    }
     try (Admin admin = Admin.create(adminProps(bootstrapServers, attempt))) {
       while (true) {
         Exception lastError = null;
@@ -69,6 +90,34 @@ public final class BrokerProbe {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for Kafka at " + bootstrapServers, e);
+    }
+  }
+
+  /** Whether the first bootstrap address accepts TCP connections. */
+  private static boolean accepts(String bootstrapServers) {
+    String first = bootstrapServers.split(",")[0].trim();
+    int colon = first.lastIndexOf(':');
+    if (colon < 1) {
+      throw new IllegalArgumentException(
+          "bootstrap servers must be host:port[,host:port], e.g. 127.0.0.1:9092; was '"
+              + bootstrapServers
+              + "'");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(first.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "port in bootstrap servers must be a number, e.g. 127.0.0.1:9092; was '"
+              + bootstrapServers
+              + "'",
+          e);
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(first.substring(0, colon), port), 1_000);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

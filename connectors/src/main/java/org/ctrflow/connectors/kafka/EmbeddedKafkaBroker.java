@@ -1,11 +1,8 @@
 package org.ctrflow.connectors.kafka;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -93,37 +90,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public void close() throws IOException {
     shutdown(server);
     if (deleteDataDirOnClose) {
-      deleteRecursively(config.dataDir());
+      config.deleteDataDir();
     }
   }
 
   private static void shutdown(KafkaRaftServer server) {
     server.shutdown();
     server.awaitShutdown();
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

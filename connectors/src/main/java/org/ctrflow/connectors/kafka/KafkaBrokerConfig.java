@@ -8,8 +8,11 @@ import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -140,6 +143,32 @@ public record KafkaBrokerConfig(int brokerPort, int controllerPort, Path dataDir
               + output.toString(StandardCharsets.UTF_8));
     }
     return true;
+  }
+
+  /** Deletes {@link #dataDir()} and everything in it: every topic and record is gone. */
+  public void deleteDataDir() throws IOException {
+    if (!Files.exists(dataDir)) {
+      return;
+    }
+    Files.walkFileTree(
+        dataDir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
   }
 
   /** The client bootstrap address a {@code server.properties} written by this class listens on. */
