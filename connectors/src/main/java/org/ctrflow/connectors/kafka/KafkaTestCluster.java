@@ -2,6 +2,7 @@ package org.ctrflow.connectors.kafka;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ctrflow.connectors.kafka.KafkaBrokerExtension.Mode;
@@ -61,6 +62,6 @@ public final class KafkaTestCluster implements AutoCloseable {
 
   @Override
   public String toString() {
-    return mode.name().toLowerCase(java.util.Locale.ROOT) + " Kafka at " + bootstrapServers;
+    return mode.name().toLowerCase(Locale.ROOT) + " Kafka at " + bootstrapServers;
   }
 }

@@ -1,6 +1,7 @@
 package org.ctrflow.connectors.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +33,7 @@ class EmbeddedKafkaBrokerTest {
           RoundTrip.consume(broker.bootstrapServers(), topic, 1);
       assertThat(got)
           .extracting(ConsumerRecord::key, ConsumerRecord::value)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("imp-1", "click-1"));
+          .containsExactly(tuple("imp-1", "click-1"));
     }
     assertThat(KafkaBrokerConfig.isPortFree(config.brokerPort())).isTrue();
 

@@ -3,6 +3,7 @@ package org.ctrflow.connectors.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +24,7 @@ class KafkaBrokerExtensionTest {
   @Test
   void injectsTheClusterItStartedBeforeAll(KafkaTestCluster injected) {
     assertThat(injected).isSameAs(KAFKA.cluster());
-    assertThat(BrokerProbe.answers(injected.bootstrapServers(), java.time.Duration.ofSeconds(10)))
-        .isTrue();
+    assertThat(BrokerProbe.answers(injected.bootstrapServers(), Duration.ofSeconds(10))).isTrue();
   }
 
   @Test
@@ -69,7 +69,7 @@ class KafkaBrokerExtensionTest {
       assertThat(RoundTrip.consume(external.bootstrapServers(), Topic.METRICS.name(prefix), 1))
           .hasSize(1);
     }
-    assertThat(BrokerProbe.answers(bootstrap, java.time.Duration.ofSeconds(10))).isTrue();
+    assertThat(BrokerProbe.answers(bootstrap, Duration.ofSeconds(10))).isTrue();
   }
 
   @Test

@@ -2,8 +2,11 @@ package org.ctrflow.connectors.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +37,7 @@ class TopicAdminTest {
       assertThat(second)
           .extracting(r -> r.spec().name(), Result::partitions)
           .containsExactlyElementsOf(
-              specs.stream()
-                  .map(s -> org.assertj.core.groups.Tuple.tuple(s.name(), s.partitions()))
-                  .toList());
+              specs.stream().map(s -> tuple(s.name(), s.partitions())).toList());
       assertThat(admin.listTopics()).containsAll(specs.stream().map(TopicSpec::name).toList());
     }
   }
@@ -88,8 +89,11 @@ class TopicAdminTest {
   }
 
   @Test
-  void namesTheAddressWhenNoBrokerAnswers() {
-    int unused = KafkaBrokerConfig.onFreePorts(java.nio.file.Path.of("unused")).brokerPort();
+  void namesTheAddressWhenNoBrokerAnswers() throws IOException {
+    int unused;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      unused = socket.getLocalPort();
+    }
     try (TopicAdmin admin = TopicAdmin.connect("127.0.0.1:" + unused, Duration.ofSeconds(1))) {
       assertThatThrownBy(admin::listTopics)
           .isInstanceOf(IOException.class)

@@ -2,6 +2,7 @@ package org.ctrflow.launcher.kafka;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -50,7 +51,7 @@ public final class KafkaCommand implements Runnable {
         names = "--data-dir",
         paramLabel = "DIR",
         description = "Default: <state dir>/kafka/data.")
-    java.nio.file.Path dataDir;
+    Path dataDir;
 
     @Option(
         names = "--heap",

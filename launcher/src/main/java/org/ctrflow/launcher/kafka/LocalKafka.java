@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -75,10 +77,10 @@ final class LocalKafka {
     config.formatStorage(props);
     Files.writeString(
         logFile(),
-        "--- ctrflow kafka start " + java.time.Instant.now() + " ---\n",
+        "--- ctrflow kafka start " + Instant.now() + " ---\n",
         StandardCharsets.UTF_8,
-        java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
     Process process =
         ChildJvm.of("kafka.Kafka")
             .jvmOptions(List.of("-Xms" + heap, "-Xmx" + heap))
@@ -95,7 +97,15 @@ final class LocalKafka {
               ? e.getMessage()
               : "the broker JVM exited with code " + exitCode(process);
       throw new IOException(
-          "Kafka did not start: " + why + "\nLast lines of " + logFile() + ":\n" + logTail(), e);
+          "Kafka did not start: "
+              + why
+              + " (if its data in "
+              + config.dataDir()
+              + " is damaged or from elsewhere, --fresh starts over with no topics)\nLast lines of "
+              + logFile()
+              + ":\n"
+              + logTail(),
+          e);
     }
     return process.toHandle();
   }

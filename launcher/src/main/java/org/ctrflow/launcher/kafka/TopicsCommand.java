@@ -104,21 +104,19 @@ public final class TopicsCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
-        String namePrefix = Topic.CLICKS.name(prefix).replace(Topic.CLICKS.suffix(), "");
+        List<String> declared = Topic.specs(prefix).stream().map(TopicSpec::name).toList();
         List<String> names =
-            admin.listTopics().stream().filter(n -> n.startsWith(namePrefix)).toList();
+            admin.listTopics().stream().filter(n -> n.startsWith(prefix + ".")).toList();
         Map<String, TopicDescription> descriptions = admin.describe(names);
         Map<String, Map<String, String>> configs = admin.configs(names);
         out.printf(ROW, "TOPIC", "PARTITIONS", "CLEANUP", "DECLARED");
         for (String name : names) {
-          boolean declared =
-              Topic.specs(prefix).stream().map(TopicSpec::name).anyMatch(name::equals);
           out.printf(
               ROW,
               name,
               descriptions.get(name).partitions().size(),
               configs.get(name).getOrDefault("cleanup.policy", "delete"),
-              declared ? "yes" : "no");
+              declared.contains(name) ? "yes" : "no");
         }
         return 0;
       } catch (IllegalArgumentException e) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -91,6 +92,8 @@ class KafkaCommandsTest {
     assertThat(run(createTopics)).as(output()).isZero();
     assertThat(out.toString()).contains("existed").doesNotContain("created");
     assertThat(consume(bootstrap, topic)).containsExactly("click-1");
+    assertThat(run("topics", "list", "--bootstrap", bootstrap, "--topic-prefix", "it")).isZero();
+    assertThat(out.toString()).containsPattern("it\\.model-updates\\s+1\\s+compact\\s+yes");
 
     assertThat(run("kafka", "stop", "--state-dir", state.toString())).isZero();
     assertThat(out.toString()).contains("Kafka stopped (pid " + secondPid + ")");
@@ -99,6 +102,40 @@ class KafkaCommandsTest {
     assertThat(out.toString()).contains("not running");
     assertThat(run("kafka", "stop", "--state-dir", state.toString())).isZero();
     assertThat(out.toString()).contains("nothing to stop");
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void showsTheLogWhenTheBrokerCannotStartAndFreshStartsOver() throws Exception {
+    Path data = Files.createDirectories(state.resolve("kafka/data"));
+    // Storage that belongs to another node: the broker refuses it and exits.
+    Files.writeString(
+        data.resolve("meta.properties"),
+        "version=1\ncluster.id=" + UUID.randomUUID() + "\nnode.id=7\n");
+    String[] start = {
+      "kafka",
+      "start",
+      "--state-dir",
+      state.toString(),
+      "--port",
+      Integer.toString(freePort()),
+      "--controller-port",
+      Integer.toString(freePort()),
+      "--heap",
+      "256m"
+    };
+
+    assertThat(run(start)).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("Kafka did not start: the broker JVM exited")
+        .contains("--fresh starts over")
+        .contains("Last lines of " + state.resolve("kafka/kafka.log"));
+    assertThat(state.resolve("kafka/kafka.pid")).doesNotExist();
+
+    String[] fresh = Arrays.copyOf(start, start.length + 1);
+    fresh[start.length] = "--fresh";
+    assertThat(run(fresh)).as(output()).isZero();
+    assertThat(run("kafka", "stop", "--state-dir", state.toString())).isZero();
   }
 
   @Test
