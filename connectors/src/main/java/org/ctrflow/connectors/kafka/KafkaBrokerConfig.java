@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -145,10 +146,24 @@ public record KafkaBrokerConfig(int brokerPort, int controllerPort, Path dataDir
     return true;
   }
 
-  /** Deletes {@link #dataDir()} and everything in it: every topic and record is gone. */
+  /**
+   * Deletes {@link #dataDir()} and everything in it: every topic and record is gone. Refuses a
+   * non-empty directory that holds no Kafka storage, so a mistyped {@code --data-dir} costs
+   * nothing.
+   */
   public void deleteDataDir() throws IOException {
     if (!Files.exists(dataDir)) {
       return;
+    }
+    if (!Files.exists(dataDir.resolve("meta.properties"))) {
+      try (var entries = Files.list(dataDir)) {
+        if (entries.findAny().isPresent()) {
+          throw new IOException(
+              "refusing to delete "
+                  + dataDir
+                  + ": it is not empty and holds no meta.properties, so it is not Kafka storage");
+        }
+      }
     }
     Files.walkFileTree(
         dataDir,
@@ -187,8 +202,10 @@ public record KafkaBrokerConfig(int brokerPort, int controllerPort, Path dataDir
 
   /** Whether nothing listens on {@code port} of 127.0.0.1 yet. */
   public static boolean isPortFree(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+    try (ServerSocket socket = new ServerSocket()) {
+      // As the broker binds: connections of a just-stopped broker in TIME_WAIT do not count.
       socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(HOST, port), 1);
       return true;
     } catch (IOException e) {
       return false;
