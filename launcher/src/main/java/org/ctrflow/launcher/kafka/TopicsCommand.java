@@ -2,10 +2,12 @@ package org.ctrflow.launcher.kafka;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.ctrflow.connectors.kafka.BrokerProbe;
 import org.ctrflow.connectors.kafka.TopicAdmin;
 import org.ctrflow.connectors.kafka.TopicAdmin.Outcome;
 import org.ctrflow.connectors.kafka.TopicAdmin.Result;
@@ -14,6 +16,7 @@ import org.ctrflow.connectors.topics.TopicSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code ctrflow topics create|list}: ctrflow's topics on a Kafka cluster. */
@@ -33,8 +36,8 @@ public final class TopicsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Options both subcommands take. */
-  static class Target {
+  /** Options both subcommands take, and what both do before talking to Kafka. */
+  abstract static class Target implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
 
     @Option(
@@ -49,13 +52,43 @@ public final class TopicsCommand implements Runnable {
         defaultValue = Topic.DEFAULT_PREFIX,
         description = "Topic names are <prefix>.<topic> (default ctrflow).")
     String prefix;
+
+    @Override
+    public Integer call() {
+      List<TopicSpec> specs;
+      try {
+        specs = Topic.specs(prefix);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
+      // An admin client would retry a dead address for its whole timeout, logging every try.
+      if (!BrokerProbe.answers(bootstrap, Duration.ofSeconds(10))) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "No Kafka broker answers at "
+                    + bootstrap
+                    + ". Start one with 'ctrflow kafka start', or point --bootstrap (or env"
+                    + " KAFKA_BOOTSTRAP) at a running one, e.g. --bootstrap 127.0.0.1:9092.");
+        return 1;
+      }
+      try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
+        return run(admin, specs, spec.commandLine().getOut(), spec.commandLine().getErr());
+      } catch (IOException e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        return 1;
+      }
+    }
+
+    abstract int run(TopicAdmin admin, List<TopicSpec> specs, PrintWriter out, PrintWriter err)
+        throws IOException;
   }
 
   @Command(
       name = "create",
       mixinStandardHelpOptions = true,
       description = "Create every ctrflow topic that is missing; safe to run again.")
-  static final class Create extends Target implements Callable<Integer> {
+  static final class Create extends Target {
     @Option(
         names = "--replication-factor",
         defaultValue = "1",
@@ -64,18 +97,20 @@ public final class TopicsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      List<Result> results;
-      try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
-        results = admin.createTopics(Topic.specs(prefix), replicationFactor);
-      } catch (IllegalArgumentException e) {
-        err.println(e.getMessage());
-        return 2;
-      } catch (IOException e) {
-        err.println(e.getMessage());
-        return 1;
+      if (replicationFactor < 1) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--replication-factor must be at least 1 (1 for a single broker, 3 for production);"
+                + " was "
+                + replicationFactor);
       }
+      return super.call();
+    }
+
+    @Override
+    int run(TopicAdmin admin, List<TopicSpec> specs, PrintWriter out, PrintWriter err)
+        throws IOException {
+      List<Result> results = admin.createTopics(specs, replicationFactor);
       out.printf(ROW, "TOPIC", "PARTITIONS", "CLEANUP", "RESULT");
       for (Result r : results) {
         out.printf(ROW, r.spec().name(), r.partitions(), r.cleanupPolicy(), r.describeOutcome());
@@ -99,33 +134,25 @@ public final class TopicsCommand implements Runnable {
       name = "list",
       mixinStandardHelpOptions = true,
       description = "List the topics under the prefix with their partitions and cleanup policy.")
-  static final class ListTopics extends Target implements Callable<Integer> {
+  static final class ListTopics extends Target {
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
-        List<String> declared = Topic.specs(prefix).stream().map(TopicSpec::name).toList();
-        List<String> names =
-            admin.listTopics().stream().filter(n -> n.startsWith(prefix + ".")).toList();
-        Map<String, TopicDescription> descriptions = admin.describe(names);
-        Map<String, Map<String, String>> configs = admin.configs(names);
-        out.printf(ROW, "TOPIC", "PARTITIONS", "CLEANUP", "DECLARED");
-        for (String name : names) {
-          out.printf(
-              ROW,
-              name,
-              descriptions.get(name).partitions().size(),
-              configs.get(name).getOrDefault("cleanup.policy", "delete"),
-              declared.contains(name) ? "yes" : "no");
-        }
-        return 0;
-      } catch (IllegalArgumentException e) {
-        spec.commandLine().getErr().println(e.getMessage());
-        return 2;
-      } catch (IOException e) {
-        spec.commandLine().getErr().println(e.getMessage());
-        return 1;
+    int run(TopicAdmin admin, List<TopicSpec> specs, PrintWriter out, PrintWriter err)
+        throws IOException {
+      List<String> declared = specs.stream().map(TopicSpec::name).toList();
+      List<String> names =
+          admin.listTopics().stream().filter(n -> n.startsWith(prefix + ".")).toList();
+      Map<String, TopicDescription> descriptions = admin.describe(names);
+      Map<String, Map<String, String>> configs = admin.configs(names);
+      out.printf(ROW, "TOPIC", "PARTITIONS", "CLEANUP", "DECLARED");
+      for (String name : names) {
+        out.printf(
+            ROW,
+            name,
+            descriptions.get(name).partitions().size(),
+            configs.get(name).getOrDefault("cleanup.policy", "delete"),
+            declared.contains(name) ? "yes" : "no");
       }
+      return 0;
     }
   }
 }

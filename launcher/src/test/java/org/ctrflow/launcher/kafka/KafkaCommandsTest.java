@@ -148,9 +148,15 @@ class KafkaCommandsTest {
     assertThat(err.toString()).contains("--heap must be a JVM memory size such as 512m");
 
     String nowhere = "127.0.0.1:" + freePort();
+    assertThat(run("topics", "create", "--bootstrap", nowhere)).isEqualTo(1);
+    assertThat(err.toString()).contains("No Kafka broker answers at " + nowhere);
+
     assertThat(run("topics", "list", "--bootstrap", nowhere, "--topic-prefix", "bad prefix"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("topic prefix must be letters");
+    assertThat(run("topics", "create", "--bootstrap", nowhere, "--replication-factor", "0"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--replication-factor must be at least 1");
   }
 
   private int run(String... args) {
