@@ -1,5 +1,7 @@
 package org.ctrflow.jobs.kafka;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -14,7 +16,8 @@ import org.ctrflow.connectors.events.EventSerde;
  * and the job never fails on bad input. Counters {@code eventsIn}, {@code eventsParsed} and {@code
  * eventsDeadLettered} always satisfy in = parsed + dead-lettered.
  */
-public class EventParser<T extends Event> extends ProcessFunction<RawRecord, T> {
+public class EventParser<T extends Event> extends ProcessFunction<RawRecord, T>
+    implements ResultTypeQueryable<T> {
 
   private static final long serialVersionUID = 1L;
 
@@ -32,6 +35,12 @@ public class EventParser<T extends Event> extends ProcessFunction<RawRecord, T> 
 
   public EventParser(Class<T> type) {
     this.type = type;
+  }
+
+  /** Events are records: Flink serializes them field by field, no Kryo fallback. */
+  @Override
+  public TypeInformation<T> getProducedType() {
+    return TypeInformation.of(type);
   }
 
   @Override
