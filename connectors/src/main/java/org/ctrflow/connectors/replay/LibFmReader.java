@@ -73,6 +73,7 @@ public final class LibFmReader extends DatasetReader {
   @Override
   DatasetRow parse(RawRecord record) throws MalformedRowException {
     List<String> tokens = record.fields();
+    int label = label(tokens.get(0));
     int features = tokens.size() - 1;
     if (!fieldNames.isEmpty() && features != fieldNames.size()) {
       throw new MalformedRowException(
@@ -82,7 +83,6 @@ public final class LibFmReader extends DatasetReader {
               + String.join(",", fieldNames)
               + ")");
     }
-    int label = label(tokens.get(0));
     Map<String, String> categorical = new LinkedHashMap<>();
     Map<String, Double> numeric = new LinkedHashMap<>();
     for (int i = 0; i < features; i++) {
