@@ -1,5 +1,7 @@
 package org.ctrflow.connectors.replay;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,8 +28,9 @@ public record DatasetRow(
     if (label != 0 && label != 1) {
       throw new IllegalArgumentException("label must be 0 or 1, was " + label);
     }
-    categorical = Map.copyOf(categorical);
-    numeric = Map.copyOf(numeric);
+    // Copies that keep the file's column order, unlike Map.copyOf.
+    categorical = Collections.unmodifiableMap(new LinkedHashMap<>(categorical));
+    numeric = Collections.unmodifiableMap(new LinkedHashMap<>(numeric));
   }
 
   public boolean positive() {

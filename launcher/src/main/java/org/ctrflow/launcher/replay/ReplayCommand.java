@@ -136,6 +136,7 @@ public final class ReplayCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ReplayOptions options = options();
     DatasetFormat datasetFormat = parse(() -> DatasetFormat.parse(format));
+    rejectOptionsOtherFormatsIgnore(datasetFormat);
     List<String> libFmFields =
         fields == null ? List.of() : parse(() -> LibFmReader.fieldNames(fields));
     ConsoleProgress progress =
@@ -162,6 +163,25 @@ public final class ReplayCommand implements Callable<Integer> {
     progress.finish();
     printSummary(out, stats);
     return 0;
+  }
+
+  /** An option the chosen format ignores is a mistake worth stopping for, not a silent no-op. */
+  private void rejectOptionsOtherFormatsIgnore(DatasetFormat datasetFormat) {
+    List<String> csvOnly =
+        List.of(
+            "--label-column", "--numeric-columns", "--id-column", "--time-column", "--delimiter");
+    for (String option : csvOnly) {
+      if (datasetFormat != DatasetFormat.CSV
+          && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            option + " applies to --format csv only; " + format + " files fix their own columns");
+      }
+    }
+    if (datasetFormat != DatasetFormat.LIBFM && fields != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--fields applies to --format libfm only; use it with libFM files");
+    }
   }
 
   private String describeTarget() {

@@ -86,6 +86,15 @@ class ReplayCommandTest {
   }
 
   @Test
+  void optionsTheFormatWouldIgnoreAreRejected() {
+    CommandRun run = replay("--format", "avazu", "--file", "x", "--label-column", "click");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--label-column applies to --format csv only");
+    assertThat(replay("--format", "csv", "--file", "x", "--fields", "frappe").err())
+        .contains("--fields applies to --format libfm only");
+  }
+
+  @Test
   void aMissingFileIsNamed(@TempDir Path dir) {
     CommandRun run = replay("--format", "criteo", "--file", dir.resolve("nope.txt").toString());
     assertThat(run.exitCode()).isEqualTo(1);
