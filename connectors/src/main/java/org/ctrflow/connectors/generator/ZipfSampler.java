@@ -17,10 +17,6 @@ final class ZipfSampler {
     }
   }
 
-  int size() {
-    return cumulative.length;
-  }
-
   int sample(SplittableRandom random) {
     double u = random.nextDouble() * cumulative[cumulative.length - 1];
     int found = Arrays.binarySearch(cumulative, u);

@@ -50,8 +50,7 @@ public enum DatasetFormat {
         "unknown dataset format '" + name + "'; valid formats: " + validNames());
   }
 
-  /** The valid names, comma-separated, for messages. */
-  public static String validNames() {
+  private static String validNames() {
     return Arrays.stream(values())
         .map(f -> f.name().toLowerCase(Locale.ROOT))
         .collect(Collectors.joining(", "));

@@ -47,19 +47,4 @@ public record ReplayOptions(
     return new ReplayOptions(
         baseTimeMillis, intervalMillis, clickDelay, rows, ratePerSecond, progressEvery);
   }
-
-  public ReplayOptions withRate(double rowsPerSecond) {
-    return new ReplayOptions(
-        baseTimeMillis, intervalMillis, clickDelay, limit, rowsPerSecond, progressEvery);
-  }
-
-  public ReplayOptions withInterval(long millis) {
-    return new ReplayOptions(
-        baseTimeMillis, millis, clickDelay, limit, ratePerSecond, progressEvery);
-  }
-
-  public ReplayOptions withClickDelay(ClickDelay delay) {
-    return new ReplayOptions(
-        baseTimeMillis, intervalMillis, delay, limit, ratePerSecond, progressEvery);
-  }
 }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.ctrflow.connectors.replay.ClickDelay;
 import org.ctrflow.connectors.replay.CsvOptions;
 import org.ctrflow.connectors.replay.DatasetFormat;
@@ -17,14 +16,12 @@ import org.ctrflow.connectors.replay.DatasetReader;
 import org.ctrflow.connectors.replay.DatasetReplay;
 import org.ctrflow.connectors.replay.EventPublisher;
 import org.ctrflow.connectors.replay.LibFmReader;
-import org.ctrflow.connectors.replay.MalformedRow;
 import org.ctrflow.connectors.replay.PublishException;
 import org.ctrflow.connectors.replay.ReplayOptions;
 import org.ctrflow.connectors.replay.ReplayStats;
 import org.ctrflow.connectors.replay.TimeFormat;
 import org.ctrflow.launcher.emit.ConsoleProgress;
 import org.ctrflow.launcher.emit.EmitOptions;
-import org.ctrflow.launcher.emit.Numbers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,9 +38,6 @@ import picocli.CommandLine.Spec;
       "Ids and event times are derived from the file, so a re-run sends the same events."
     })
 public final class ReplayCommand implements Callable<Integer> {
-
-  /** How many malformed rows the summary shows in full. */
-  private static final int SHOWN_MALFORMED = 5;
 
   @Spec CommandSpec spec;
 
@@ -154,14 +148,17 @@ public final class ReplayCommand implements Callable<Integer> {
               + describeTarget());
       stats =
           new DatasetReplay(options)
-              .run(reader, publisher, p -> progress.update(p.rowsRead(), progressLine(p)));
+              .run(
+                  reader,
+                  publisher,
+                  p -> progress.update(p.rowsRead(), ReplayReport.progressLine(p)));
     } catch (IllegalArgumentException | PublishException e) {
       progress.finish();
       err.println("replay failed: " + e.getMessage());
       return 1;
     }
     progress.finish();
-    printSummary(out, stats);
+    ReplayReport.printSummary(out, stats);
     return 0;
   }
 
@@ -251,45 +248,5 @@ public final class ReplayCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-  }
-
-  private static String progressLine(ReplayStats p) {
-    return Numbers.count(p.rowsRead())
-        + " rows, "
-        + Numbers.count(p.impressions())
-        + " impressions, "
-        + Numbers.count(p.clicks())
-        + " clicks, "
-        + Numbers.count(p.malformed())
-        + " malformed, "
-        + Numbers.count(Math.round(p.eventsPerSecond()))
-        + " events/s";
-  }
-
-  private static void printSummary(PrintWriter out, ReplayStats stats) {
-    String malformed = Numbers.count(stats.malformed());
-    if (stats.malformed() > 0) {
-      malformed +=
-          " (lines "
-              + stats.firstMalformed().stream()
-                  .limit(SHOWN_MALFORMED)
-                  .map(r -> Long.toString(r.lineNumber()))
-                  .collect(Collectors.joining(", "))
-              + (stats.malformed() > SHOWN_MALFORMED ? ", ..." : "")
-              + ")";
-    }
-    out.printf("%-12s %s%n", "rows", Numbers.count(stats.rowsRead()));
-    out.printf("%-12s %s%n", "impressions", Numbers.count(stats.impressions()));
-    out.printf("%-12s %s%n", "clicks", Numbers.count(stats.clicks()));
-    out.printf("%-12s %s%n", "malformed", malformed);
-    out.printf("%-12s %s%n", "elapsed", Numbers.seconds(stats.elapsed()));
-    out.printf("%-12s %s%n", "events/s", Numbers.count(Math.round(stats.eventsPerSecond())));
-    for (MalformedRow row :
-        stats
-            .firstMalformed()
-            .subList(0, Math.min(SHOWN_MALFORMED, stats.firstMalformed().size()))) {
-      out.println("  " + row);
-    }
-    out.flush();
   }
 }
