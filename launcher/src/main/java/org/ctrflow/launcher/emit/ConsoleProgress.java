@@ -25,7 +25,11 @@ public final class ConsoleProgress {
     this.total = total;
   }
 
-  /** Whether stderr looks like an interactive terminal. */
+  /**
+   * Whether the output is probably an interactive terminal. Java cannot ask about stderr alone:
+   * {@code System.console()} needs both stdin and stdout on a terminal, and a dumb {@code TERM}
+   * unset (cron, CI) rules redrawing out.
+   */
   public static boolean stderrIsTerminal() {
     return System.console() != null && System.getenv("TERM") != null;
   }
