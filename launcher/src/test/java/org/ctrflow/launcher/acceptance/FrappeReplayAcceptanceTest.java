@@ -1,9 +1,7 @@
 package org.ctrflow.launcher.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -17,6 +15,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.ctrflow.connectors.events.Click;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.kafka.KafkaBrokerConfig;
+import org.ctrflow.connectors.testing.SharedData;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.launcher.CtrflowCommand;
 import org.ctrflow.launcher.process.PidFile;
@@ -45,7 +44,7 @@ class FrappeReplayAcceptanceTest {
   @Test
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void replayLeavesEveryImpressionAndItsClickOnTheTopics() throws Exception {
-    Path frappe = frappeTestSplit();
+    Path frappe = SharedData.dataset("frappe/nfm_split/frappe.test.libfm");
     KafkaBrokerConfig ports = KafkaBrokerConfig.onFreePorts(state.resolve("unused"));
     String bootstrap = KafkaBrokerConfig.HOST + ":" + ports.brokerPort();
     String port = Integer.toString(ports.brokerPort());
@@ -104,14 +103,6 @@ class FrappeReplayAcceptanceTest {
 
   private static int ctrflow(String... args) {
     return CtrflowCommand.commandLine().execute(args);
-  }
-
-  private static Path frappeTestSplit() {
-    String shared = System.getProperty("ctrflow.shared.dir");
-    assumeTrue(shared != null, "system property ctrflow.shared.dir is not set; skipping");
-    Path file = Path.of(shared, "datasets", "frappe", "nfm_split", "frappe.test.libfm");
-    assumeTrue(Files.isRegularFile(file), "dataset file " + file + " is absent; skipping");
-    return file;
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {

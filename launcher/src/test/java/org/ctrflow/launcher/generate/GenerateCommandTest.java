@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.ctrflow.connectors.testing.CollectingPublisher;
 import org.ctrflow.launcher.emit.CommandRun;
-import org.ctrflow.launcher.emit.CountingPublisher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GenerateCommandTest {
 
-  private final CountingPublisher publisher = new CountingPublisher();
+  private final CollectingPublisher publisher = new CollectingPublisher();
 
   private CommandRun generate(String... args) {
     return CommandRun.execute(new GenerateCommand(options -> publisher), args);

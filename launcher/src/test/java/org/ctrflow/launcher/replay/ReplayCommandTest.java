@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.ctrflow.connectors.testing.CollectingPublisher;
 import org.ctrflow.launcher.emit.CommandRun;
-import org.ctrflow.launcher.emit.CountingPublisher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReplayCommandTest {
 
-  private final CountingPublisher publisher = new CountingPublisher();
+  private final CollectingPublisher publisher = new CollectingPublisher();
 
   private CommandRun replay(String... args) {
     return CommandRun.execute(new ReplayCommand(options -> publisher), args);
