@@ -42,6 +42,62 @@ class EventValidationPropertiesTest {
         .hasMessageStartingWith(mistake.field() + ": ");
   }
 
+  /**
+   * Every event type, each required field: missing, null, or of the wrong JSON type (a boolean
+   * where a string, number, map, enum or bytes belong) is rejected naming that field.
+   */
+  @Property(tries = 400)
+  void everyTypeRejectsAMissingOrMistypedRequiredField(
+      @ForAll("anyEvent") Event valid, @ForAll Damage damage, @ForAll long pick) throws Exception {
+    @SuppressWarnings("unchecked")
+    EventSerde<Event> serde = (EventSerde<Event>) EventSerde.of(valid.getClass());
+    ObjectNode tree = (ObjectNode) JSON.readTree(serde.serialize(valid));
+    java.util.List<String> required = new java.util.ArrayList<>();
+    tree.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!tree.get(f).isNull() && !OPTIONAL.contains(f)) {
+                required.add(f);
+              }
+            });
+    String field = required.get((int) Math.floorMod(pick, (long) required.size()));
+    switch (damage) {
+      case MISSING -> tree.remove(field);
+      case NULL -> tree.putNull(field);
+      case WRONG_TYPE -> tree.put(field, true);
+    }
+    byte[] broken = JSON.writeValueAsBytes(tree);
+
+    assertThatThrownBy(() -> serde.deserialize(broken))
+        .isInstanceOf(InvalidEventException.class)
+        .satisfies(e -> assertThat(((InvalidEventException) e).field()).isEqualTo(field));
+  }
+
+  enum Damage {
+    MISSING,
+    NULL,
+    WRONG_TYPE
+  }
+
+  /** Fields an event may leave out; absent means empty. */
+  private static final java.util.Set<String> OPTIONAL =
+      java.util.Set.of("numericFeatures", "modelScores");
+
+  @Provide
+  Arbitrary<Event> anyEvent() {
+    EventSerdeRoundTripTest types = new EventSerdeRoundTripTest();
+    return Arbitraries.oneOf(
+        types.impressions(),
+        types.clicks(),
+        types.labeledExamples(),
+        types.scoreRequests(),
+        types.predictions(),
+        types.labelRequests(),
+        types.humanLabels(),
+        types.modelUpdates(),
+        types.deadLetters());
+  }
+
   @Property(tries = 100)
   void validExamplesAreAccepted(@ForAll("labeledExamples") LabeledExample valid) {
     byte[] json = EventSerde.LABELED_EXAMPLE.serialize(valid);
