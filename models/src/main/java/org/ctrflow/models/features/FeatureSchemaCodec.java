@@ -1,6 +1,7 @@
 package org.ctrflow.models.features;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -33,7 +34,8 @@ public final class FeatureSchemaCodec {
 
   static final String HASH = "murmur3_x64_128/utf8";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private FeatureSchemaCodec() {}
 
@@ -67,6 +69,11 @@ public final class FeatureSchemaCodec {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("feature schema is not valid JSON: " + e.getMessage(), e);
+    }
+    if (!root.isObject()) {
+      throw new IllegalArgumentException(
+          "feature schema must be a JSON object {\"formatVersion\":1, ...}; was "
+              + root.getNodeType());
     }
     int version = required(root, "formatVersion", "the schema").asInt();
     if (!SUPPORTED_VERSIONS.contains(version)) {

@@ -74,10 +74,11 @@ public final class FeatureSchemas {
 
   /**
    * Avazu (read with {@code AvazuReader}, which takes {@code id}, {@code click} and {@code hour} as
-   * id, label and time): the 22 remaining columns, all categorical (the integer columns are codes),
-   * hashed into exactly {@code totalRows} rows split as evenly as possible.
+   * id, label and time): the 21 remaining columns, all categorical (the integer columns are codes),
+   * hashed into exactly {@code totalRows} rows split as evenly as possible. (BARS' Avazu_x1 adds
+   * hour-of-day and weekday fields derived from {@code hour}; events carry only their features.)
    *
-   * @param totalRows at least 44
+   * @param totalRows at least 42
    */
   public static FeatureSchema avazu(int totalRows) {
     List<String> names =
