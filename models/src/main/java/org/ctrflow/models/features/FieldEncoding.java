@@ -11,11 +11,6 @@ public sealed interface FieldEncoding permits CategoricalEncoding, NumericEncodi
   /** The number of value rows, excluding the reserved missing/OOV row; at least 1. */
   int cardinality();
 
-  /** Whether the field reads the categorical map (otherwise the numeric one). */
-  default boolean categorical() {
-    return this instanceof CategoricalEncoding;
-  }
-
   /** Fails with a message naming the valid range when {@code value < min}. */
   static void requireAtLeast(String what, long value, long min, String example) {
     if (value < min) {
