@@ -1,6 +1,7 @@
 package org.ctrflow.models.blocks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -45,7 +46,11 @@ public record CtrModelConfig(
   /** Version of the JSON written by {@link #toJson()}; {@link #fromJson} reads only this one. */
   public static final int FORMAT_VERSION = 1;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // A value missing from the JSON must fail, not silently become 0 or false.
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
 
   public CtrModelConfig {
     if (model == null || model.isBlank()) {

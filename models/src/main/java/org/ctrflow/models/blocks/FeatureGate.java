@@ -10,6 +10,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import java.util.List;
 
@@ -17,9 +18,14 @@ import java.util.List;
  * FinalMLP's stream-specific feature gating: g = sigmoid(MLP(c)), output 2·g ⊙ e.
  *
  * <p>The gate input c is the embeddings of the declared context fields, cut out of e (so they are
- * the shared table's rows), or, with no context fields, a learnable bias vector of size d, zero
- * initialised as in FuxiCTR. The gate MLP has ReLU hidden layers, no batch norm, and a Linear
- * output to F·d. The factor 2 makes the gate neutral (1) at sigmoid(0).
+ * the shared table's rows), or, with no context fields, a learnable bias vector of size d. The gate
+ * MLP has ReLU hidden layers, no batch norm, and a Linear output to F·d. The factor 2 makes the
+ * gate neutral (1) at sigmoid(0).
+ *
+ * <p>Deviation from FuxiCTR: it initialises the bias vector to zeros. With its zero Linear biases
+ * every hidden pre-activation is then exactly 0, where ReLU's gradient is 0, so the bias vector and
+ * the gate's hidden layers never receive a gradient and the gate degenerates to sigmoid(output
+ * bias). We draw the bias from normal(0, 0.01) so that the whole gate learns.
  *
  * <ul>
  *   <li>input: e, (B, F·d)
@@ -55,6 +61,7 @@ public final class FeatureGate extends AbstractBlock {
                     .setName("context_bias")
                     .setType(Parameter.Type.BIAS)
                     .optShape(new Shape(1, embeddingDim))
+                    .optInitializer(new NormalInitializer(0.01f))
                     .build())
             : null;
   }
