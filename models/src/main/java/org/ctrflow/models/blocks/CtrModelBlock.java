@@ -62,7 +62,12 @@ public abstract class CtrModelBlock extends AbstractBlock {
     NDArray squares = embedding.table().getArray().square();
     // Ops on a parameter attach results to the model's manager; move them to the step's.
     squares.attach(manager);
-    return squares.sum().mul(config.embeddingL2() / 2f);
+    // Not mul(Number): DJL's PyTorch engine wraps the number in a tensor over a Java direct
+    // buffer (from_blob) and closes it at once; autograd keeps that tensor for backward, and once
+    // the GC frees the buffer, backward reads freed memory (gradients of 1e29 and more were seen).
+    // full() allocates natively.
+    NDArray halfLambda = manager.full(new Shape(), config.embeddingL2() / 2f);
+    return squares.sum().mul(halfLambda);
   }
 
   /**

@@ -83,7 +83,8 @@ public final class FeatureGate extends AbstractBlock {
                 .forward(
                     parameterStore, new NDList(gateInput(parameterStore, e, training)), training)
                 .singletonOrThrow());
-    return new NDList(gate.mul(2f).mul(e));
+    // gate + gate, not gate.mul(2f): see CtrModelBlock#embeddingPenalty on scalar operands.
+    return new NDList(gate.add(gate).mul(e));
   }
 
   private NDArray gateInput(ParameterStore parameterStore, NDArray e, boolean training) {
