@@ -78,7 +78,11 @@ class BlockShapesTest {
         assertThat(Fixtures.forward(block, step, true, x).getShape())
             .as(model + " training logits")
             .isEqualTo(new Shape(batch, 1));
-        assertThat(block.predict(x).getShape()).as(model).isEqualTo(new Shape(batch, 1));
+        NDArray p = block.predict(x);
+        assertThat(p.getShape()).as(model).isEqualTo(new Shape(batch, 1));
+        assertThat(block.predict(x.toType(DataType.INT32, false)).toFloatArray())
+            .as(model + " reads int32 indices like int64")
+            .containsExactly(p.toFloatArray());
       }
     }
   }
