@@ -1,0 +1,173 @@
+package org.ctrflow.models.blocks;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * Everything needed to rebuild a CTR model's blocks; immutable and validated on construction
+ * (including when read from JSON).
+ *
+ * @param model {@code finalmlp}, {@code dualmlp} or {@code dnn} (see {@link CtrModels})
+ * @param numRows rows of the shared embedding table
+ * @param numFields F, index columns per example
+ * @param embeddingDim d
+ * @param mlp1Units stream 1 hidden widths; also the DNN baseline's hidden widths
+ * @param mlp1Dropout dropout after each stream 1 (and DNN) hidden layer
+ * @param mlp2Units stream 2 hidden widths (FinalMLP, DualMLP)
+ * @param mlp2Dropout dropout after each stream 2 hidden layer
+ * @param batchNorm batch norm after each stream (and DNN) hidden Linear; never in the gates
+ * @param gateHiddenUnits hidden widths of both gate MLPs (FinalMLP)
+ * @param gate1ContextFields fields whose embeddings drive stream 1's gate; empty: learnable bias
+ * @param gate2ContextFields the same for stream 2
+ * @param heads k of the bilinear fusion; must divide the last widths of both streams (FinalMLP)
+ * @param embeddingL2 λ of the embedding penalty (λ/2)·‖table‖², see {@link
+ *     CtrModelBlock#embeddingPenalty}
+ */
+public record CtrModelConfig(
+    String model,
+    long numRows,
+    int numFields,
+    int embeddingDim,
+    List<Integer> mlp1Units,
+    float mlp1Dropout,
+    List<Integer> mlp2Units,
+    float mlp2Dropout,
+    boolean batchNorm,
+    List<Integer> gateHiddenUnits,
+    List<Integer> gate1ContextFields,
+    List<Integer> gate2ContextFields,
+    int heads,
+    float embeddingL2) {
+
+  /** Version of the JSON written by {@link #toJson()}; {@link #fromJson} reads only this one. */
+  public static final int FORMAT_VERSION = 1;
+
+  // A value missing from the JSON must fail, not silently become 0 or false.
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
+
+  public CtrModelConfig {
+    if (model == null || model.isBlank()) {
+      throw new IllegalArgumentException("model must be a name such as " + CtrModels.NAMES);
+    }
+    Checks.positive("numRows (rows of the embedding table)", numRows);
+    Checks.positive("numFields", numFields);
+    Checks.positive("embeddingDim", embeddingDim);
+    mlp1Units = Checks.positiveUnits("mlp1Units", mlp1Units);
+    mlp2Units = Checks.positiveUnits("mlp2Units", mlp2Units);
+    gateHiddenUnits = Checks.positiveUnits("gateHiddenUnits", gateHiddenUnits);
+    Checks.dropoutRate("mlp1Dropout", mlp1Dropout);
+    Checks.dropoutRate("mlp2Dropout", mlp2Dropout);
+    gate1ContextFields = Checks.fieldIndices("gate1ContextFields", gate1ContextFields, numFields);
+    gate2ContextFields = Checks.fieldIndices("gate2ContextFields", gate2ContextFields, numFields);
+    Checks.positive("heads", heads);
+    if (!(embeddingL2 >= 0f)) {
+      throw new IllegalArgumentException("embeddingL2 must be >= 0, got " + embeddingL2);
+    }
+  }
+
+  /**
+   * FinalMLP's Frappe configuration from the paper / BARS (10 fields: user, item, daytime, ...):
+   * embedding 10, MLP1 [400] and MLP2 [100] with dropout 0.4 and batch norm, gate MLP [400], gate
+   * contexts user (field 0) and item (field 1), 5 heads, embedding regularizer 0.05.
+   */
+  public static CtrModelConfig frappe(String model, long numRows) {
+    return new CtrModelConfig(
+        model,
+        numRows,
+        10,
+        10,
+        List.of(400),
+        0.4f,
+        List.of(100),
+        0.4f,
+        true,
+        List.of(400),
+        List.of(0),
+        List.of(1),
+        5,
+        0.05f);
+  }
+
+  /**
+   * A Criteo-sized model: 39 fields, 2^20 hashed rows, d = 16, MLP1 [400, 400, 400], MLP2 [800].
+   * The remaining values are ours, not the paper's: dropout 0.2, batch norm, gate MLP [800] driven
+   * by the learnable bias (no context fields), 10 heads, embedding regularizer 1e-5.
+   */
+  public static CtrModelConfig criteoSized(String model) {
+    return new CtrModelConfig(
+        model,
+        1L << 20,
+        39,
+        16,
+        List.of(400, 400, 400),
+        0.2f,
+        List.of(800),
+        0.2f,
+        true,
+        List.of(800),
+        List.of(),
+        List.of(),
+        10,
+        1e-5f);
+  }
+
+  /** The same configuration for another model, e.g. the {@code dualmlp} ablation. */
+  public CtrModelConfig withModel(String otherModel) {
+    return new CtrModelConfig(
+        otherModel,
+        numRows,
+        numFields,
+        embeddingDim,
+        mlp1Units,
+        mlp1Dropout,
+        mlp2Units,
+        mlp2Dropout,
+        batchNorm,
+        gateHiddenUnits,
+        gate1ContextFields,
+        gate2ContextFields,
+        heads,
+        embeddingL2);
+  }
+
+  /** JSON object with {@code formatVersion} and every component. */
+  public String toJson() {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("formatVersion", FORMAT_VERSION);
+    node.setAll((ObjectNode) JSON.valueToTree(this));
+    return node.toString();
+  }
+
+  /**
+   * Reads {@link #toJson()}'s output.
+   *
+   * @throws IllegalArgumentException for another format version, unknown or missing fields, or
+   *     invalid values
+   */
+  public static CtrModelConfig fromJson(String json) {
+    try {
+      JsonNode tree = JSON.readTree(json);
+      if (!(tree instanceof ObjectNode node)) {
+        throw new IllegalArgumentException("model config must be a JSON object, got: " + json);
+      }
+      JsonNode version = node.remove("formatVersion");
+      if (version == null || !version.canConvertToInt() || version.intValue() != FORMAT_VERSION) {
+        throw new IllegalArgumentException(
+            "unsupported model config formatVersion "
+                + version
+                + "; this build reads formatVersion "
+                + FORMAT_VERSION);
+      }
+      return JSON.treeToValue(node, CtrModelConfig.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("invalid model config JSON: " + e.getMessage(), e);
+    }
+  }
+}
