@@ -126,7 +126,15 @@ class KafkaPipelineMiniClusterTest {
         readAll(bootstrap, Topic.SCORE_REQUESTS.name(prefix), VALID).stream()
             .map(EventSerde.SCORE_REQUEST::deserialize)
             .toList();
-    assertThat(requests).hasSize(VALID);
+    assertThat(requests)
+        // Evaluated only on failure: tells lost records from ones stuck in an open transaction.
+        .as(
+            () ->
+                "committed score requests; records visible read_uncommitted: "
+                    + readAll(
+                            bootstrap, Topic.SCORE_REQUESTS.name(prefix), VALID, "read_uncommitted")
+                        .size())
+        .hasSize(VALID);
     assertThat(requests.stream().map(ScoreRequest::requestId).collect(Collectors.toSet()))
         .isEqualTo(IntStream.range(0, VALID).mapToObj(i -> "imp-" + i).collect(Collectors.toSet()));
 
@@ -173,16 +181,21 @@ class KafkaPipelineMiniClusterTest {
   }
 
   private static List<byte[]> readAll(String bootstrap, String topic, int expected) {
+    return readAll(bootstrap, topic, expected, "read_committed");
+  }
+
+  private static List<byte[]> readAll(
+      String bootstrap, String topic, int expected, String isolation) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "verify-" + topic);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "verify-" + isolation + "-" + topic);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
     List<byte[]> values = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       // Read past the expected count for a moment so a duplicate would show up.
       long quietUntil = Long.MAX_VALUE;
       while (System.nanoTime() < Math.min(deadline, quietUntil)) {
