@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import org.ctrflow.models.blocks.CtrModelBlock;
-import org.ctrflow.models.blocks.CtrModels;
 
 /**
  * The change from one model version to the next: every dense parameter (MLPs, gates, fusion,
@@ -247,7 +246,7 @@ public final class ModelDelta {
     }
     NDManager scope = manager.newSubManager();
     try {
-      CtrModelBlock block = CtrModels.createInitialized(base.config(), scope);
+      CtrModelBlock block = Tensors.zeroBlock(base.config(), scope);
       Tensors.copyInto(block, dense, embeddingName);
       Tensors.set(block.embeddingTable(), embeddingName, tableShape, table);
       return block;

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ctrflow.models.blocks.CtrModelBlock;
 import org.ctrflow.models.blocks.CtrModelConfig;
-import org.ctrflow.models.blocks.CtrModels;
 import org.ctrflow.models.features.FeatureSchema;
 import org.ctrflow.models.features.FeatureSchemaCodec;
 
@@ -102,7 +101,7 @@ public final class ModelSnapshot {
     }
     NDManager scope = manager.newSubManager();
     try {
-      CtrModelBlock block = CtrModels.createInitialized(config, scope);
+      CtrModelBlock block = Tensors.zeroBlock(config, scope);
       Tensors.copyInto(block, tensors, null);
       return new Loaded(info, schema, block);
     } catch (SnapshotFormatException | RuntimeException e) {

@@ -9,9 +9,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Random;
+import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.models.blocks.CtrModelBlock;
 import org.ctrflow.models.blocks.CtrModelConfig;
+import org.ctrflow.models.blocks.CtrModels;
+import org.ctrflow.models.features.FeatureSchemas;
 import org.ctrflow.models.snapshot.SnapshotFormatException.Reason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,6 +100,45 @@ class ModelDeltaTest {
       assertThat(delta.length).isLessThan(snapshot.length / 100);
       NDArray x = SnapshotFixtures.indices(scope, 32, 100_000);
       assertThat(next.predict(x).toFloatArray()).containsExactly(trainer.predict(x).toFloatArray());
+    }
+  }
+
+  /** Prints sizes and times at the Criteo-sized configuration (2^20 x 16 table, wide MLPs). */
+  @Test
+  void criteoSizedSnapshotAndDelta() throws Exception {
+    CtrModelConfig config = CtrModelConfig.criteoSized("finalmlp");
+    try (NDManager scope = manager.newSubManager()) {
+      CtrModelBlock trainer = CtrModels.createInitialized(config, scope);
+      long start = System.nanoTime();
+      byte[] snapshot = ModelSnapshot.write(V1, FeatureSchemas.criteo(), trainer);
+      long written = System.nanoTime();
+      try (Servable base = Servable.load(snapshot)) {
+        long loaded = System.nanoTime();
+        BitSet touched = new BitSet();
+        new Random(5).ints(1000, 0, 1 << 20).forEach(touched::set);
+        List<ModelUpdate> chunks =
+            DeltaChunks.split(ModelDelta.capture(V2, 1, trainer, touched), 1L);
+        long captured = System.nanoTime();
+        try (Servable next = base.applyDelta(DeltaChunks.assemble(chunks))) {
+          long applied = System.nanoTime();
+          long deltaBytes = chunks.get(0).sizeBytes();
+          System.out.printf(
+              "criteo-sized (2^20 x 16, %d touched rows): snapshot %,d bytes (write %.0f ms, load"
+                  + " %.0f ms), delta %,d bytes in %d chunks (capture+split %.0f ms, assemble+apply"
+                  + " %.0f ms)%n",
+              touched.cardinality(),
+              snapshot.length,
+              (written - start) / 1e6,
+              (loaded - written) / 1e6,
+              deltaBytes,
+              chunks.size(),
+              (captured - loaded) / 1e6,
+              (applied - captured) / 1e6);
+          assertThat(next.info()).isEqualTo(V2);
+          // The dense part (~2.1M floats: MLPs, gates, fusion) dominates at 1,000 rows.
+          assertThat(deltaBytes).isLessThan(snapshot.length / 5);
+        }
+      }
     }
   }
 
