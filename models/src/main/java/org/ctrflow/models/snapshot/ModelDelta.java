@@ -71,7 +71,8 @@ public final class ModelDelta {
   }
 
   /**
-   * Captures the current weights of {@code block} as the delta from {@code baseVersion}.
+   * Captures the current weights of {@code block} as the delta from {@code baseVersion}. Call it
+   * from the training thread between steps, so no optimizer update is half-way through.
    *
    * @param touchedRows embedding rows changed since {@code baseVersion} (the trainer's set)
    * @throws IllegalArgumentException if {@code baseVersion} is not below {@code info.version()} or
