@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
@@ -40,6 +41,14 @@ public abstract class CtrModelBlock extends AbstractBlock {
 
   public CtrModelConfig config() {
     return config;
+  }
+
+  /**
+   * The shared (numRows, d) embedding table; snapshot deltas ship only its touched rows, so they
+   * must tell it apart from the dense parameters.
+   */
+  public Parameter embeddingTable() {
+    return embedding.table();
   }
 
   /** Input shape for a batch of {@code batchSize} examples: (batchSize, F). */

@@ -7,7 +7,8 @@
  * <p>Input is a (B, F) array of rows of one embedding table shared by all fields; output is (B, 1)
  * logits. Training uses {@link org.ctrflow.models.blocks.CtrLoss} (sigmoid-BCE plus the embedding
  * regularizer); {@link org.ctrflow.models.blocks.ModelWeightsCodec} saves and loads config and
- * weights.
+ * weights; versions that leave the trainer use {@code org.ctrflow.models.snapshot} instead (schema,
+ * identity, checksum, per-tensor checks, deltas).
  *
  * <p>Where we differ from FuxiCTR, on purpose:
  *

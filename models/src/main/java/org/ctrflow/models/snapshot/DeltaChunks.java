@@ -1,0 +1,140 @@
+package org.ctrflow.models.snapshot;
+
+import static org.ctrflow.models.snapshot.SnapshotFormatException.Reason.CHECKSUM_MISMATCH;
+import static org.ctrflow.models.snapshot.SnapshotFormatException.Reason.DUPLICATE_CHUNK;
+import static org.ctrflow.models.snapshot.SnapshotFormatException.Reason.INCONSISTENT_CHUNKS;
+import static org.ctrflow.models.snapshot.SnapshotFormatException.Reason.MISSING_CHUNK;
+import static org.ctrflow.models.snapshot.SnapshotFormatException.Reason.TRUNCATED;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.IntStream;
+import org.ctrflow.connectors.events.ModelUpdate;
+
+/**
+ * Splits a delta into {@link ModelUpdate} chunks of at most {@link ModelUpdate#MAX_CHUNK_BYTES} and
+ * puts them back together. Every chunk carries the SHA-256 and size of the whole delta, so the
+ * reassembled bytes are checked before they are parsed.
+ */
+public final class DeltaChunks {
+
+  private DeltaChunks() {}
+
+  /** The delta's bytes as {@code DELTA} updates, chunk 0 first. */
+  public static List<ModelUpdate> split(ModelDelta delta, long publishedAt) {
+    return split(
+        delta.info().modelName(),
+        delta.baseVersion(),
+        delta.info().version(),
+        delta.toBytes(),
+        publishedAt);
+  }
+
+  static List<ModelUpdate> split(
+      String modelName, long baseVersion, long version, byte[] bytes, long publishedAt) {
+    String sha256 = Framing.sha256Hex(bytes);
+    int count =
+        Math.max(1, (bytes.length + ModelUpdate.MAX_CHUNK_BYTES - 1) / ModelUpdate.MAX_CHUNK_BYTES);
+    List<ModelUpdate> chunks = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      int from = i * ModelUpdate.MAX_CHUNK_BYTES;
+      byte[] payload =
+          Arrays.copyOfRange(
+              bytes, from, Math.min(bytes.length, from + ModelUpdate.MAX_CHUNK_BYTES));
+      chunks.add(
+          new ModelUpdate(
+              modelName,
+              version,
+              ModelUpdate.Kind.DELTA,
+              baseVersion,
+              null,
+              sha256,
+              bytes.length,
+              i,
+              count,
+              payload,
+              publishedAt));
+    }
+    return chunks;
+  }
+
+  /** {@link #reassemble} then {@link ModelDelta#fromBytes}. */
+  public static ModelDelta assemble(Collection<ModelUpdate> chunks) throws SnapshotFormatException {
+    return ModelDelta.fromBytes(reassemble(chunks));
+  }
+
+  /**
+   * The delta's bytes from all of its chunks, in any order.
+   *
+   * @throws SnapshotFormatException if chunks are missing or repeated, belong to different deltas,
+   *     or the whole does not match the announced size and SHA-256
+   */
+  public static byte[] reassemble(Collection<ModelUpdate> chunks) throws SnapshotFormatException {
+    if (chunks.isEmpty()) {
+      throw new SnapshotFormatException(MISSING_CHUNK, "no delta chunks to reassemble");
+    }
+    ModelUpdate first = chunks.iterator().next();
+    ModelUpdate[] byIndex = new ModelUpdate[first.chunkCount()];
+    for (ModelUpdate chunk : chunks) {
+      if (chunk.kind() != ModelUpdate.Kind.DELTA || !sameDelta(first, chunk)) {
+        throw new SnapshotFormatException(
+            INCONSISTENT_CHUNKS, "chunk " + chunk + " does not belong to the delta of " + first);
+      }
+      if (byIndex[chunk.chunkIndex()] != null) {
+        throw new SnapshotFormatException(
+            DUPLICATE_CHUNK,
+            "chunk "
+                + chunk.chunkIndex()
+                + " of "
+                + first.chunkCount()
+                + " appears twice in the delta of "
+                + first);
+      }
+      byIndex[chunk.chunkIndex()] = chunk;
+    }
+    int[] missing = IntStream.range(0, byIndex.length).filter(i -> byIndex[i] == null).toArray();
+    if (missing.length > 0) {
+      throw new SnapshotFormatException(
+          MISSING_CHUNK,
+          "delta of "
+              + first
+              + " lacks chunks "
+              + Arrays.toString(missing)
+              + " of "
+              + byIndex.length);
+    }
+    ByteArrayOutputStream whole = new ByteArrayOutputStream((int) first.sizeBytes());
+    for (ModelUpdate chunk : byIndex) {
+      whole.writeBytes(chunk.payload());
+    }
+    byte[] bytes = whole.toByteArray();
+    if (bytes.length != first.sizeBytes()) {
+      throw new SnapshotFormatException(
+          TRUNCATED,
+          "reassembled delta has " + bytes.length + " bytes, announced " + first.sizeBytes());
+    }
+    String sha256 = Framing.sha256Hex(bytes);
+    if (!sha256.equals(first.sha256())) {
+      throw new SnapshotFormatException(
+          CHECKSUM_MISMATCH,
+          "checksum mismatch in reassembled delta: SHA-256 is "
+              + sha256
+              + ", announced "
+              + first.sha256());
+    }
+    return bytes;
+  }
+
+  private static boolean sameDelta(ModelUpdate a, ModelUpdate b) {
+    return a.modelName().equals(b.modelName())
+        && a.version() == b.version()
+        && a.baseVersion() == b.baseVersion()
+        && a.chunkCount() == b.chunkCount()
+        && a.sizeBytes() == b.sizeBytes()
+        && Objects.equals(a.sha256(), b.sha256());
+  }
+}

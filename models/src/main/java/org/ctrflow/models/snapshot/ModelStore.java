@@ -1,0 +1,28 @@
+package org.ctrflow.models.snapshot;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Where snapshots live between the trainer that writes them and the servers that load them; the
+ * {@code ModelUpdate} SNAPSHOT announcement carries the location {@link #put} returns. Versions are
+ * immutable: a location always names the same bytes.
+ */
+public interface ModelStore {
+
+  /**
+   * Stores a snapshot atomically: readers see all of it or nothing.
+   *
+   * @return its location, for {@link #get}
+   * @throws java.nio.file.FileAlreadyExistsException (or the store's equivalent) if the version is
+   *     already stored
+   */
+  URI put(String modelName, long version, byte[] snapshot) throws IOException;
+
+  /** The bytes stored at a location {@link #put} returned. */
+  byte[] get(URI location) throws IOException;
+
+  /** The location of the model's highest stored version, if any. */
+  Optional<URI> latest(String modelName) throws IOException;
+}
