@@ -2,6 +2,7 @@ package org.ctrflow.models.features;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ctrflow.connectors.replay.LibFmReader;
 
 /** Schemas for the project's datasets (see {@code shared/datasets/<name>/README.txt}). */
 public final class FeatureSchemas {
@@ -21,25 +22,15 @@ public final class FeatureSchemas {
    * the reserved ones). Gates: FinalMLP's Frappe contexts, {@code [[user], [item]]}.
    */
   public static FeatureSchema frappe() {
-    String[] names = {
-      "user",
-      "item",
-      "daytime",
-      "weekday",
-      "isweekend",
-      "homework",
-      "cost",
-      "weather",
-      "country",
-      "city"
-    };
+    // The field order of the libFM files, as the reader names them.
+    List<String> names = LibFmReader.FRAPPE_FIELDS;
     long[] firstIds = {0, 957, 5039, 5046, 5053, 5055, 5058, 5060, 5069, 5149, 5382};
     FeatureSchema.Builder builder =
         FeatureSchema.builder()
             .optName("frappe")
             .optGateContexts(List.of(List.of("user"), List.of("item")));
-    for (int f = 0; f < names.length; f++) {
-      builder.addField(FieldSpec.idRange(names[f], firstIds[f], firstIds[f + 1] - 1));
+    for (int f = 0; f < names.size(); f++) {
+      builder.addField(FieldSpec.idRange(names.get(f), firstIds[f], firstIds[f + 1] - 1));
     }
     return builder.build();
   }
