@@ -220,9 +220,11 @@ public final class OnlineTrainer implements AutoCloseable {
       rowGradient = rowGradient.add(leaf.mul(config.embeddingL2()));
     }
     List<NDArray> gradients = new ArrayList<>(dense.size());
+    List<NDArray> accumulators = new ArrayList<>(dense.size());
     for (Parameter p : dense) {
       NDArray g = p.getArray().getGradient();
       g.attach(step);
+      accumulators.add(g);
       if (config.weightDecay() > 0f) {
         NDArray decay = p.getArray().mul(config.weightDecay());
         decay.attach(step);
@@ -246,6 +248,11 @@ public final class OnlineTrainer implements AutoCloseable {
     }
     float embeddingLr = config.embeddingLearningRate() * learningRateScale;
     adam.updateRows(table.getArray(), rowIds, leaf, scaled(rowGradient, scale), embeddingLr, step);
+    // PyTorch accumulates into .grad and DJL's collector does not reset it (its Trainer does, in
+    // step()): zero the dense gradients in place for the next step. The leaf is new every step.
+    for (NDArray g : accumulators) {
+      g.subi(g);
+    }
   }
 
   private static NDArray scaled(NDArray gradient, float scale) {

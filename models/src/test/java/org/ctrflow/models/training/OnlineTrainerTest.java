@@ -171,6 +171,21 @@ class OnlineTrainerTest {
     }
   }
 
+  /** PyTorch accumulates gradients: a step must not see the previous step's. */
+  @Test
+  void stepsDoNotAccumulateGradients() {
+    Random random = new Random(8);
+    long[] rows = lowRows(random);
+    float[] y = labels(random);
+    try (OnlineTrainer t =
+        new OnlineTrainer(model("finalmlp"), trainer().learningRates(1e-9f).build())) {
+      t.train(rows, BATCH, y, null);
+      double first = t.lastGradientNorm();
+      t.train(rows, BATCH, y, null);
+      assertThat(t.lastGradientNorm()).isCloseTo(first, within(1e-3 * first));
+    }
+  }
+
   @Test
   void clippingBoundsTheAppliedGradientNorm() {
     Random random = new Random(4);
