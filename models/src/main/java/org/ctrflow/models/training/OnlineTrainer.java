@@ -61,6 +61,7 @@ public final class OnlineTrainer implements AutoCloseable {
   private final long numRows;
   // localRow[r]: row r's position among the current batch's distinct rows, -1 when absent.
   private final int[] localRow;
+  private final ReplayBuffer replay;
   private float learningRateScale = 1f;
   private double lastGradientNorm = Double.NaN;
 
@@ -86,6 +87,10 @@ public final class OnlineTrainer implements AutoCloseable {
       }
     }
     table = embedding;
+    replay =
+        config.replaySize() == 0
+            ? null
+            : new ReplayBuffer(fields, config.replaySize(), config.replayRatio(), config.seed());
     // The table is read through a gathered leaf; it must never get a (dense) gradient itself.
     table.getArray().setRequiresGradient(false);
     adam =
@@ -157,7 +162,9 @@ public final class OnlineTrainer implements AutoCloseable {
   }
 
   /**
-   * Test-then-train: scores the batch with the current model, then takes one training step on it.
+   * Test-then-train: scores the batch with the current model, then takes one training step on it
+   * (with {@link TrainerConfig#replaySize()} > 0, on it plus examples replayed from earlier
+   * batches, see {@link ReplayBuffer}).
    *
    * @param labels 0 or 1 (any value in [0, 1] works as a soft label)
    * @param weights importance weights, >= 0; {@code null} for all 1
@@ -165,7 +172,14 @@ public final class OnlineTrainer implements AutoCloseable {
    */
   public double[] scoreThenTrain(long[] rows, int batchSize, float[] labels, float[] weights) {
     double[] scores = predict(rows, batchSize);
-    train(rows, batchSize, labels, weights);
+    if (replay == null) {
+      train(rows, batchSize, labels, weights);
+    } else {
+      float[] w = weights == null ? ones(batchSize) : weights;
+      checkTargets(labels, w, batchSize);
+      MicroBatcher.Batch mixed = replay.mix(rows, batchSize, labels, w);
+      train(mixed.rows(), mixed.size(), mixed.labels(), mixed.weights());
+    }
     return scores;
   }
 

@@ -24,6 +24,9 @@ import java.util.Iterator;
  * @param weightDecay L2 coefficient added to the dense parameters' gradients ({@code wd·w})
  * @param embeddingL2 λ of the embedding penalty (λ/2)·‖e_r‖², applied to the rows a step touches
  *     only (see {@link LazyAdam})
+ * @param replaySize online: examples kept for replay by {@link OnlineTrainer#scoreThenTrain}; 0
+ *     disables replay
+ * @param replayRatio online: replayed examples per fresh example in each step
  * @param epochs offline: the most passes over the training file
  * @param patience offline: stop after this many epochs without a better validation AUC
  * @param lrDecayFactor offline: multiply both learning rates by this after an epoch without a
@@ -42,6 +45,8 @@ public record TrainerConfig(
     float clipNorm,
     float weightDecay,
     float embeddingL2,
+    int replaySize,
+    float replayRatio,
     int epochs,
     int patience,
     float lrDecayFactor,
@@ -66,6 +71,8 @@ public record TrainerConfig(
     nonNegative("clipNorm", clipNorm);
     nonNegative("weightDecay", weightDecay);
     nonNegative("embeddingL2", embeddingL2);
+    nonNegative("replaySize", replaySize);
+    nonNegative("replayRatio", replayRatio);
     positive("epochs", epochs);
     positive("patience", patience);
     if (!(lrDecayFactor > 0f && lrDecayFactor <= 1f)) {
@@ -151,6 +158,8 @@ public record TrainerConfig(
     private float clipNorm = 10f;
     private float weightDecay = 0f;
     private float embeddingL2 = 0f;
+    private int replaySize = 0;
+    private float replayRatio = 1f;
     private int epochs = 100;
     private int patience = 2;
     private float lrDecayFactor = 0.1f;
@@ -170,6 +179,8 @@ public record TrainerConfig(
       clipNorm = c.clipNorm;
       weightDecay = c.weightDecay;
       embeddingL2 = c.embeddingL2;
+      replaySize = c.replaySize;
+      replayRatio = c.replayRatio;
       epochs = c.epochs;
       patience = c.patience;
       lrDecayFactor = c.lrDecayFactor;
@@ -230,6 +241,13 @@ public record TrainerConfig(
       return this;
     }
 
+    /** Replay {@code ratio} examples per fresh one, drawn from the last {@code size}. */
+    public Builder replay(int size, float ratio) {
+      replaySize = size;
+      replayRatio = ratio;
+      return this;
+    }
+
     public Builder epochs(int v) {
       epochs = v;
       return this;
@@ -267,6 +285,8 @@ public record TrainerConfig(
           clipNorm,
           weightDecay,
           embeddingL2,
+          replaySize,
+          replayRatio,
           epochs,
           patience,
           lrDecayFactor,
