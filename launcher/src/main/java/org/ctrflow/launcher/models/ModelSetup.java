@@ -29,7 +29,8 @@ record ModelSetup(FeatureSchema schema, CtrModelConfig model, TrainerConfig trai
    */
   static ModelSetup resolve(ModelPreset preset, String model, boolean online, Path configFile) {
     FeatureSchema schema = preset.schema();
-    CtrModelConfig modelConfig = preset.model(model, schema);
+    CtrModelConfig modelConfig =
+        online ? preset.onlineModel(model, schema) : preset.model(model, schema);
     TrainerConfig trainer = online ? preset.online() : preset.offline();
     if (configFile == null) {
       return new ModelSetup(schema, modelConfig, trainer);

@@ -58,26 +58,18 @@ public final class OnlineTrainer implements AutoCloseable {
   private final LazyAdam adam;
   private final TouchedRows touched = new TouchedRows();
   private final int fields;
-  private final long numRows;
-  // localRow[r]: row r's position among the current batch's distinct rows, -1 when absent.
-  private final int[] localRow;
+  private final BatchInputs inputs;
   private final ReplayBuffer replay;
   private float learningRateScale = 1f;
   private double lastGradientNorm = Double.NaN;
 
   public OnlineTrainer(CtrModelConfig modelConfig, TrainerConfig config) {
-    if (modelConfig.numRows() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "numRows " + modelConfig.numRows() + " exceeds the trainer's limit " + Integer.MAX_VALUE);
-    }
     this.config = config;
     Engine.getInstance().setRandomSeed((int) config.seed());
     manager = NDManager.newBaseManager();
     block = CtrModels.createInitialized(modelConfig, manager);
     fields = modelConfig.numFields();
-    numRows = modelConfig.numRows();
-    localRow = new int[(int) numRows];
-    Arrays.fill(localRow, -1);
+    inputs = new BatchInputs(fields, modelConfig.numRows());
     Parameter embedding = null;
     for (Pair<String, Parameter> p : block.getParameters()) {
       if (p.getValue().getName().equals("embedding")) {
@@ -149,7 +141,7 @@ public final class OnlineTrainer implements AutoCloseable {
    * @param rows {@code batchSize × F} embedding rows, row-major
    */
   public double[] predict(long[] rows, int batchSize) {
-    checkRows(rows, batchSize);
+    inputs.checkRows(rows, batchSize);
     try (NDManager step = manager.newSubManager()) {
       NDArray x = step.create(rows, new Shape(batchSize, fields));
       float[] p = block.predict(x).toFloatArray();
@@ -175,8 +167,8 @@ public final class OnlineTrainer implements AutoCloseable {
     if (replay == null) {
       train(rows, batchSize, labels, weights);
     } else {
-      float[] w = weights == null ? ones(batchSize) : weights;
-      checkTargets(labels, w, batchSize);
+      float[] w = weights == null ? BatchInputs.ones(batchSize) : weights;
+      BatchInputs.checkTargets(labels, w, batchSize);
       MicroBatcher.Batch mixed = replay.mix(rows, batchSize, labels, w);
       train(mixed.rows(), mixed.size(), mixed.labels(), mixed.weights());
     }
@@ -189,14 +181,14 @@ public final class OnlineTrainer implements AutoCloseable {
    * @return the batch's weighted BCE before the step
    */
   public double train(long[] rows, int batchSize, float[] labels, float[] weights) {
-    checkRows(rows, batchSize);
-    float[] w = weights == null ? ones(batchSize) : weights;
-    checkTargets(labels, w, batchSize);
+    inputs.checkRows(rows, batchSize);
+    float[] w = weights == null ? BatchInputs.ones(batchSize) : weights;
+    BatchInputs.checkTargets(labels, w, batchSize);
     GRADIENT_COLLECTOR.lock();
     try (NDManager step = manager.newSubManager()) {
       long[] distinct = new long[rows.length];
       long[] local = new long[rows.length];
-      int count = indexRows(rows, distinct, local);
+      int count = inputs.indexRows(rows, distinct, local);
       NDArray rowIds = step.create(Arrays.copyOf(distinct, count));
       NDArray leaf = table.getArray().get(new NDIndex("{}", rowIds));
       leaf.attach(step);
@@ -217,9 +209,7 @@ public final class OnlineTrainer implements AutoCloseable {
       }
       apply(step, rowIds, leaf);
       touched.mark(distinct, count);
-      for (int i = 0; i < count; i++) {
-        localRow[(int) distinct[i]] = -1;
-      }
+      inputs.forget(distinct, count);
       return loss;
     } finally {
       GRADIENT_COLLECTOR.unlock();
@@ -273,23 +263,6 @@ public final class OnlineTrainer implements AutoCloseable {
     return scale == 1f ? gradient : gradient.mul(scale);
   }
 
-  /**
-   * Writes the batch's distinct rows to {@code distinct} (in first-seen order) and each entry's
-   * position among them to {@code local}; O(batch) with the {@link #localRow} map.
-   */
-  private int indexRows(long[] rows, long[] distinct, long[] local) {
-    int count = 0;
-    for (int i = 0; i < rows.length; i++) {
-      int r = (int) rows[i];
-      if (localRow[r] < 0) {
-        localRow[r] = count;
-        distinct[count++] = r;
-      }
-      local[i] = localRow[r];
-    }
-    return count;
-  }
-
   /** The model's parameters (not the optimizer's moments), e.g. to restore the best epoch. */
   public byte[] saveWeights() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -310,56 +283,6 @@ public final class OnlineTrainer implements AutoCloseable {
     }
     table.getArray().setRequiresGradient(false);
     dense.forEach(p -> p.getArray().setRequiresGradient(true));
-  }
-
-  private void checkRows(long[] rows, int batchSize) {
-    if (batchSize <= 0 || rows.length < (long) batchSize * fields) {
-      throw new IllegalArgumentException(
-          "need batchSize > 0 and "
-              + fields
-              + " rows per example; got batchSize "
-              + batchSize
-              + " and "
-              + rows.length
-              + " rows");
-    }
-    for (int i = 0; i < batchSize * fields; i++) {
-      if (rows[i] < 0 || rows[i] >= numRows) {
-        throw new IllegalArgumentException(
-            "row " + rows[i] + " of example " + i / fields + " is outside [0, " + numRows + ")");
-      }
-    }
-  }
-
-  private static void checkTargets(float[] labels, float[] weights, int batchSize) {
-    if (labels.length < batchSize || weights.length < batchSize) {
-      throw new IllegalArgumentException(
-          "need "
-              + batchSize
-              + " labels and weights, got "
-              + labels.length
-              + " and "
-              + weights.length);
-    }
-    for (int i = 0; i < batchSize; i++) {
-      if (!(labels[i] >= 0f && labels[i] <= 1f)
-          || !(weights[i] >= 0f)
-          || weights[i] == Float.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException(
-            "example "
-                + i
-                + ": label must be in [0, 1] and weight finite and >= 0, got "
-                + labels[i]
-                + " and "
-                + weights[i]);
-      }
-    }
-  }
-
-  private static float[] ones(int n) {
-    float[] w = new float[n];
-    Arrays.fill(w, 1f);
-    return w;
   }
 
   @Override
