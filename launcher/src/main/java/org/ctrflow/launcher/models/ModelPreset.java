@@ -25,29 +25,6 @@ public enum ModelPreset {
     }
 
     @Override
-    /** The model for a one-pass prequential run; {@link #model} unless a preset tunes it. */
-    CtrModelConfig onlineModel(String name, FeatureSchema schema) {
-      return model(name, schema);
-    }
-
-    static CtrModelConfig withDropout(CtrModelConfig c, float dropout) {
-      return new CtrModelConfig(
-          c.model(),
-          c.numRows(),
-          c.numFields(),
-          c.embeddingDim(),
-          c.mlp1Units(),
-          dropout,
-          c.mlp2Units(),
-          dropout,
-          c.batchNorm(),
-          c.gateHiddenUnits(),
-          c.gate1ContextFields(),
-          c.gate2ContextFields(),
-          c.heads(),
-          c.embeddingL2());
-    }
-
     TrainerConfig offline() {
       return TrainerConfig.builder().batchSize(4096).embeddingL2(0.05f).build();
     }
@@ -121,6 +98,29 @@ public enum ModelPreset {
         c.gateHiddenUnits(),
         contextFields(schema, 0),
         contextFields(schema, 1),
+        c.heads(),
+        c.embeddingL2());
+  }
+
+  /** The model for a one-pass prequential run; {@link #model} unless a preset tunes it. */
+  CtrModelConfig onlineModel(String name, FeatureSchema schema) {
+    return model(name, schema);
+  }
+
+  static CtrModelConfig withDropout(CtrModelConfig c, float dropout) {
+    return new CtrModelConfig(
+        c.model(),
+        c.numRows(),
+        c.numFields(),
+        c.embeddingDim(),
+        c.mlp1Units(),
+        dropout,
+        c.mlp2Units(),
+        dropout,
+        c.batchNorm(),
+        c.gateHiddenUnits(),
+        c.gate1ContextFields(),
+        c.gate2ContextFields(),
         c.heads(),
         c.embeddingL2());
   }
