@@ -58,12 +58,17 @@ public final class PrequentialCommand extends ModelCommand {
             StreamingAuc.DEFAULT_BINS);
     err.printf(
         Locale.ROOT,
-        "prequential %s: batch %d, lr %g / embedding lr %g, embedding L2 %g%n",
+        "prequential %s: batch %d, lr %g / embedding lr %g, embedding L2 %g, dropout %g / %g,"
+            + " replay %d x %g%n",
         options.model,
         config.batchSize(),
         config.learningRate(),
         config.embeddingLearningRate(),
-        config.embeddingL2());
+        config.embeddingL2(),
+        setup.model().mlp1Dropout(),
+        setup.model().mlp2Dropout(),
+        config.replaySize(),
+        config.replayRatio());
     try (OnlineTrainer trainer = new OnlineTrainer(setup.model(), config);
         Predictions predictions = new Predictions()) {
       // Files never idle, so batches flush on size only: runs are reproducible.
