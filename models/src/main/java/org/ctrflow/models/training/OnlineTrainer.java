@@ -63,6 +63,12 @@ public final class OnlineTrainer implements AutoCloseable {
   private float learningRateScale = 1f;
   private double lastGradientNorm = Double.NaN;
 
+  /**
+   * Builds and initialises the model on a manager this trainer owns. Seeds the engine's (global)
+   * random numbers with {@link TrainerConfig#seed()}, so that runs repeat. The model config's
+   * {@code embeddingL2} is {@code CtrLoss}'s; this trainer applies {@link
+   * TrainerConfig#embeddingL2()} to touched rows instead.
+   */
   public OnlineTrainer(CtrModelConfig modelConfig, TrainerConfig config) {
     this.config = config;
     Engine.getInstance().setRandomSeed((int) config.seed());
