@@ -5,6 +5,8 @@ import org.ctrflow.launcher.demo.DemoCommand;
 import org.ctrflow.launcher.generate.GenerateCommand;
 import org.ctrflow.launcher.kafka.KafkaCommand;
 import org.ctrflow.launcher.kafka.TopicsCommand;
+import org.ctrflow.launcher.models.PrequentialCommand;
+import org.ctrflow.launcher.models.TrainOfflineCommand;
 import org.ctrflow.launcher.replay.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Command;
       ClusterCommand.class,
       ReplayCommand.class,
       GenerateCommand.class,
+      TrainOfflineCommand.class,
+      PrequentialCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CtrflowCommand implements Runnable {
