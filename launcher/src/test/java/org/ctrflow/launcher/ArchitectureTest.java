@@ -41,6 +41,8 @@ class ArchitectureTest {
         .isTrue();
     org.assertj.core.api.Assertions.assertThat(classes.containPackage("org.ctrflow.jobs.kafka"))
         .isTrue();
+    org.assertj.core.api.Assertions.assertThat(classes.containPackage("org.ctrflow.models.blocks"))
+        .isTrue();
   }
 
   @Test

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.ctrflow.connectors.topics.TopicSpec;
 
 /**
@@ -125,6 +126,9 @@ public final class TopicAdmin implements AutoCloseable {
         existing.add(spec.name());
       }
     }
+    List<String> createdNames =
+        specs.stream().map(TopicSpec::name).filter(n -> !existing.contains(n)).toList();
+    awaitLeaders(createdNames);
     Map<String, TopicDescription> descriptions = describe(existing);
     Map<String, Map<String, String>> configs = configs(existing);
     List<Result> results = new ArrayList<>();
@@ -142,6 +146,55 @@ public final class TopicAdmin implements AutoCloseable {
       results.add(new Result(spec, outcome, partitions, policy));
     }
     return results;
+  }
+
+  /**
+   * Waits until every partition of {@code topics} has a leader. A topic exists as soon as the
+   * controller accepts it, but producers that start right away (a replay after {@code topics
+   * create}) meet NOT_LEADER errors until its partitions have leaders, which on a busy machine
+   * takes seconds.
+   */
+  private void awaitLeaders(List<String> topics) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> waiting = topics;
+    while (!waiting.isEmpty()) {
+      Map<String, TopicDescription> described;
+      try {
+        described = describe(waiting);
+      } catch (IOException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        described = Map.of();
+      }
+      Map<String, TopicDescription> current = described;
+      waiting =
+          waiting.stream()
+              .filter(
+                  t ->
+                      !current.containsKey(t)
+                          || current.get(t).partitions().stream().anyMatch(p -> p.leader() == null))
+              .toList();
+      if (waiting.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(
+            "topics "
+                + waiting
+                + " were created but their partitions have no leader after "
+                + timeout.toSeconds()
+                + " s; is the broker at "
+                + bootstrapServers
+                + " overloaded or failing? Its log says more.");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for topic leaders", e);
+      }
+    }
   }
 
   /** Names of all topics, internal ones excluded, sorted. */

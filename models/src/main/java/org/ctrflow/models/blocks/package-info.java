@@ -6,9 +6,8 @@
  *
  * <p>Input is a (B, F) array of rows of one embedding table shared by all fields; output is (B, 1)
  * logits. Training uses {@link org.ctrflow.models.blocks.CtrLoss} (sigmoid-BCE plus the embedding
- * regularizer); {@link org.ctrflow.models.blocks.ModelWeightsCodec} saves and loads config and
- * weights; versions that leave the trainer use {@code org.ctrflow.models.snapshot} instead (schema,
- * identity, checksum, per-tensor checks, deltas).
+ * regularizer); {@code org.ctrflow.models.snapshot} saves and loads a model with its schema,
+ * identity and checksum, checks every tensor on load, and makes deltas.
  *
  * <p>Where we differ from FuxiCTR, on purpose:
  *

@@ -29,8 +29,8 @@ import org.ctrflow.models.features.FeatureSchemaCodec;
  *           {@code block.getParameters()} (batch-norm running statistics included)
  * </pre>
  *
- * This supersedes {@code ModelWeightsCodec} for anything that leaves the trainer: it adds the
- * schema, identity and checksum, and checks every tensor's name, shape and finiteness on load.
+ * Written tensor by tensor rather than through DJL's opaque {@code saveParameters}, so that loading
+ * can check every tensor's name, shape and finiteness and say which one is wrong.
  */
 public final class ModelSnapshot {
 
