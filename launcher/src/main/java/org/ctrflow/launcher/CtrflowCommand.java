@@ -5,6 +5,7 @@ import org.ctrflow.launcher.demo.DemoCommand;
 import org.ctrflow.launcher.generate.GenerateCommand;
 import org.ctrflow.launcher.kafka.KafkaCommand;
 import org.ctrflow.launcher.kafka.TopicsCommand;
+import org.ctrflow.launcher.models.BenchCommand;
 import org.ctrflow.launcher.models.PrequentialCommand;
 import org.ctrflow.launcher.models.TrainOfflineCommand;
 import org.ctrflow.launcher.replay.ReplayCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       TrainOfflineCommand.class,
       PrequentialCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CtrflowCommand implements Runnable {

@@ -1,0 +1,156 @@
+package org.ctrflow.launcher.models;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.ctrflow.models.blocks.CtrModelConfig;
+import org.ctrflow.models.training.OnlineTrainer;
+import org.ctrflow.models.training.TrainerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ctrflow bench model}: training, test-then-train and inference samples/s of the online
+ * trainer at several batch sizes, with the process RSS after each, as a table. Random rows: the
+ * speed of a step does not depend on the values. Timings are this machine's; they are printed,
+ * never asserted.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Benchmarks; see 'ctrflow bench model --help'.",
+    subcommands = BenchCommand.Model.class)
+public final class BenchCommand {
+
+  @Command(
+      name = "model",
+      mixinStandardHelpOptions = true,
+      description =
+          "Training and inference samples/s of the online trainer per batch size, and the RSS.")
+  static final class Model implements Callable<Integer> {
+
+    /** Model sizes to benchmark. */
+    enum Size {
+      /** The paper's Frappe config (5,392 rows, d = 10). */
+      FRAPPE,
+      /** 39 fields, 2^20 rows, d = 16, MLP1 [400, 400, 400], MLP2 [800]. */
+      CRITEO
+    }
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--size", description = "frappe or criteo (default: ${DEFAULT-VALUE}).")
+    Size size = Size.FRAPPE;
+
+    @Option(
+        names = "--model",
+        description = "finalmlp, dualmlp or dnn (default: ${DEFAULT-VALUE}).")
+    String model = "finalmlp";
+
+    @Option(
+        names = "--batch",
+        split = ",",
+        description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches = List.of(256, 1024, 4096);
+
+    @Option(
+        names = "--seconds",
+        description = "Seconds to time each measurement (default: ${DEFAULT-VALUE}).")
+    double seconds = 10;
+
+    @Override
+    public Integer call() throws IOException {
+      for (int batch : batches) {
+        if (batch < 1) {
+          throw new picocli.CommandLine.ParameterException(
+              spec.commandLine(), "--batch sizes must be >= 1, e.g. 256,1024; was " + batch);
+        }
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      CtrModelConfig config =
+          size == Size.CRITEO
+              ? CtrModelConfig.criteoSized(model)
+              : CtrModelConfig.frappe(model, 5_392);
+      out.printf(
+          "%-7s %-9s %6s %14s %16s %14s %8s%n",
+          "size", "model", "batch", "train/s", "score+train/s", "predict/s", "RSS MB");
+      for (int batch : batches) {
+        Inputs inputs = new Inputs(config, batch);
+        try (OnlineTrainer trainer =
+            new OnlineTrainer(config, TrainerConfig.builder().batchSize(batch).build())) {
+          double train =
+              rate(batch, s -> trainer.train(inputs.rows(s), batch, inputs.labels(s), null));
+          double prequential =
+              rate(
+                  batch,
+                  s -> trainer.scoreThenTrain(inputs.rows(s), batch, inputs.labels(s), null));
+          double predict = rate(batch, s -> trainer.predict(inputs.rows(s), batch));
+          out.printf(
+              "%-7s %-9s %6d %,14.0f %,16.0f %,14.0f %8d%n",
+              size.name().toLowerCase(java.util.Locale.ROOT),
+              model,
+              batch,
+              train,
+              prequential,
+              predict,
+              rssMegabytes());
+          out.flush();
+        }
+      }
+      return 0;
+    }
+
+    /** Samples/s of {@code step} after a warm-up, over about {@link #seconds}. */
+    private double rate(int batch, java.util.function.IntConsumer step) {
+      for (int s = 0; s < 10; s++) {
+        step.accept(s);
+      }
+      long start = System.nanoTime();
+      long budget = (long) (seconds * 1e9);
+      int steps = 0;
+      while (System.nanoTime() - start < budget) {
+        step.accept(steps++);
+      }
+      return (double) steps * batch / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static long rssMegabytes() throws IOException {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+      return -1;
+    }
+  }
+
+  /** A few pre-drawn batches, cycled, so drawing random rows is not what gets timed. */
+  private record Inputs(long[][] rowBatches, float[][] labelBatches) {
+
+    Inputs(CtrModelConfig config, int batch) {
+      this(new long[4][batch * config.numFields()], new float[4][batch]);
+      Random random = new Random(1);
+      for (int b = 0; b < rowBatches.length; b++) {
+        for (int i = 0; i < rowBatches[b].length; i++) {
+          rowBatches[b][i] = random.nextInt((int) config.numRows());
+        }
+        for (int i = 0; i < batch; i++) {
+          labelBatches[b][i] = random.nextInt(3) == 0 ? 1f : 0f;
+        }
+      }
+    }
+
+    long[] rows(int step) {
+      return rowBatches[step % rowBatches.length];
+    }
+
+    float[] labels(int step) {
+      return labelBatches[step % labelBatches.length];
+    }
+  }
+}
