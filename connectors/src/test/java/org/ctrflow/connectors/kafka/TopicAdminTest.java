@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ctrflow.connectors.kafka.TopicAdmin.Outcome;
 import org.ctrflow.connectors.kafka.TopicAdmin.Result;
+import org.ctrflow.connectors.testing.Ports;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.connectors.topics.TopicSpec;
 import org.junit.jupiter.api.Test;
@@ -90,10 +89,7 @@ class TopicAdminTest {
 
   @Test
   void namesTheAddressWhenNoBrokerAnswers() throws IOException {
-    int unused;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      unused = socket.getLocalPort();
-    }
+    int unused = Ports.freeLoopbackPort();
     try (TopicAdmin admin = TopicAdmin.connect("127.0.0.1:" + unused, Duration.ofSeconds(1))) {
       assertThatThrownBy(admin::listTopics)
           .isInstanceOf(IOException.class)

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.ctrflow.connectors.events.Impression;
+import org.ctrflow.connectors.testing.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,10 +17,7 @@ class KafkaEventPublisherTest {
   @Test
   @Timeout(30)
   void anUnreachableBrokerFailsWithinTheTimeoutSayingHowToStartOne() throws IOException {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort(); // free once closed: nothing listens there
-    }
+    int port = Ports.freeLoopbackPort();
     String bootstrap = "127.0.0.1:" + port;
     try (KafkaEventPublisher publisher =
         new KafkaEventPublisher(bootstrap, "test", Duration.ofSeconds(1))) {

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.ctrflow.connectors.events.Click;
 import org.ctrflow.connectors.events.EventSerde;
-import org.ctrflow.connectors.kafka.KafkaBrokerConfig;
+import org.ctrflow.connectors.testing.Ports;
 import org.ctrflow.connectors.testing.SharedData;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.launcher.CtrflowCommand;
@@ -45,10 +45,9 @@ class FrappeReplayAcceptanceTest {
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void replayLeavesEveryImpressionAndItsClickOnTheTopics() throws Exception {
     Path frappe = SharedData.dataset("frappe/nfm_split/frappe.test.libfm");
-    KafkaBrokerConfig ports = KafkaBrokerConfig.onFreePorts(state.resolve("unused"));
-    String bootstrap = KafkaBrokerConfig.HOST + ":" + ports.brokerPort();
-    String port = Integer.toString(ports.brokerPort());
-    String controllerPort = Integer.toString(ports.controllerPort());
+    String port = Integer.toString(Ports.freeLoopbackPort());
+    String controllerPort = Integer.toString(Ports.freeLoopbackPort());
+    String bootstrap = "127.0.0.1:" + port;
 
     assertThat(
             ctrflow(

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.awaitility.Awaitility;
+import org.ctrflow.connectors.testing.Ports;
 import org.ctrflow.launcher.CtrflowCommand;
 import org.ctrflow.launcher.process.PidFile;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +41,7 @@ class StandaloneFlinkClusterTest {
   @Test
   @Timeout(240)
   void startsRunsAJobAndStopsWithoutLeftovers() throws Exception {
-    int restPort = freePort();
+    int restPort = Ports.freeLoopbackPort();
     String[] start = {
       "cluster",
       "start",
@@ -49,7 +50,7 @@ class StandaloneFlinkClusterTest {
       "--rest-port",
       "" + restPort,
       "--rpc-port",
-      "" + freePort(),
+      "" + Ports.freeLoopbackPort(),
       "--slots",
       "2",
       // Builds sharing the machine can slow start-up well past its usual 10-30 s.
@@ -113,7 +114,7 @@ class StandaloneFlinkClusterTest {
               "--rest-port",
               "" + taken.getLocalPort(),
               "--rpc-port",
-              "" + freePort());
+              "" + Ports.freeLoopbackPort());
 
       assertEquals(1, result.code(), result.output());
       assertTrue(result.output().contains("" + taken.getLocalPort()), result.output());
@@ -157,7 +158,7 @@ class StandaloneFlinkClusterTest {
               "--rest-port",
               "" + taken.getLocalPort(),
               "--rpc-port",
-              "" + freePort());
+              "" + Ports.freeLoopbackPort());
       assertEquals(1, start.code(), start.output());
       assertFalse(start.output().contains("already running"), start.output());
       assertTrue(start.output().contains("--rest-port"), start.output());
@@ -171,12 +172,6 @@ class StandaloneFlinkClusterTest {
     try (PrintWriter writer = new PrintWriter(output, true)) {
       int code = CtrflowCommand.commandLine().setOut(writer).setErr(writer).execute(args);
       return new Result(code, output.toString());
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.ctrflow.connectors.testing.Ports;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.launcher.CtrflowCommand;
 import org.ctrflow.launcher.process.PidFile;
@@ -48,8 +49,8 @@ class KafkaCommandsTest {
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void failedStartFreshStartTopicsCrashRestartAndStop() throws Exception {
-    int port = freePort();
-    int controllerPort = freePort();
+    int port = Ports.freeLoopbackPort();
+    int controllerPort = Ports.freeLoopbackPort();
     String bootstrap = "127.0.0.1:" + port;
     String[] start = {
       "kafka",
@@ -132,7 +133,7 @@ class KafkaCommandsTest {
               "--port",
               Integer.toString(taken.getLocalPort()),
               "--controller-port",
-              Integer.toString(freePort()));
+              Integer.toString(Ports.freeLoopbackPort()));
       assertThat(code).isEqualTo(1);
       assertThat(err.toString())
           .contains("Port " + taken.getLocalPort() + " on 127.0.0.1 is already in use");
@@ -147,7 +148,7 @@ class KafkaCommandsTest {
         .isEqualTo(2);
     assertThat(err.toString()).contains("--heap must be a JVM memory size such as 512m");
 
-    String nowhere = "127.0.0.1:" + freePort();
+    String nowhere = "127.0.0.1:" + Ports.freeLoopbackPort();
     assertThat(run("topics", "create", "--bootstrap", nowhere)).isEqualTo(1);
     assertThat(err.toString()).contains("No Kafka broker answers at " + nowhere);
 
@@ -180,12 +181,6 @@ class KafkaCommandsTest {
   private long recordedPid() throws IOException {
     return Long.parseLong(
         Files.readString(state.resolve("kafka/kafka.pid")).trim().split("\\s+")[0]);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void produce(String bootstrap, String topic, String key, String value)
