@@ -47,6 +47,15 @@ class ModelCommandsTest {
     return CommandRun.execute(new CtrflowCommand(), args);
   }
 
+  /** {@code ctrflow prequential --model <model> --preset frappe --format libfm <rest>}. */
+  private static CommandRun prequential(String model, String... rest) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("prequential", "--model", model, "--preset", "frappe", "--format", "libfm"));
+    args.addAll(List.of(rest));
+    return ctrflow(args.toArray(String[]::new));
+  }
+
   @Test
   void prequentialScoresEveryRowInInputOrder() throws IOException {
     Path a = frappeFile("a.libfm", 300, 1);
@@ -54,14 +63,8 @@ class ModelCommandsTest {
     Path predictions = dir.resolve("p.tsv");
     Path config = Files.writeString(dir.resolve("c.json"), "{\"trainer\": {\"batchSize\": 64}}");
     CommandRun run =
-        ctrflow(
-            "prequential",
-            "--model",
+        prequential(
             "finalmlp",
-            "--preset",
-            "frappe",
-            "--format",
-            "libfm",
             "--file",
             a.toString(),
             "--file",
@@ -129,46 +132,15 @@ class ModelCommandsTest {
     Path file = frappeFile("a.libfm", 10, 1);
     Path config = Files.writeString(dir.resolve("c.json"), "{\"trainer\": {\"batchsize\": 64}}");
     CommandRun unknownKey =
-        ctrflow(
-            "prequential",
-            "--model",
-            "finalmlp",
-            "--preset",
-            "frappe",
-            "--format",
-            "libfm",
-            "--file",
-            file.toString(),
-            "--config",
-            config.toString());
+        prequential("finalmlp", "--file", file.toString(), "--config", config.toString());
     assertThat(unknownKey.exitCode()).isEqualTo(2);
     assertThat(unknownKey.err()).contains("unknown trainer setting 'batchsize'");
 
-    CommandRun missing =
-        ctrflow(
-            "prequential",
-            "--model",
-            "finalmlp",
-            "--preset",
-            "frappe",
-            "--format",
-            "libfm",
-            "--file",
-            dir.resolve("absent.libfm").toString());
+    CommandRun missing = prequential("finalmlp", "--file", dir.resolve("absent.libfm").toString());
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err()).contains("no such file");
 
-    CommandRun badModel =
-        ctrflow(
-            "prequential",
-            "--model",
-            "xgboost",
-            "--preset",
-            "frappe",
-            "--format",
-            "libfm",
-            "--file",
-            file.toString());
+    CommandRun badModel = prequential("xgboost", "--file", file.toString());
     assertThat(badModel.exitCode()).isEqualTo(2);
     assertThat(badModel.err()).contains("unknown model 'xgboost'");
   }
