@@ -19,6 +19,14 @@ import java.util.Arrays;
  *
  * <p>Arguments: batch size (default 1024), timed training steps (default 100), then any of {@code
  * finalmlp dualmlp dnn criteo} (default: the three Frappe models).
+ *
+ * <p>It is the dense-Adam baseline for {@code ctrflow bench model} (DJL's own {@code Trainer},
+ * which updates the whole embedding table every step). Run it from the repository root:
+ *
+ * <pre>
+ * ./mvnw -q -B -pl models -am test-compile dependency:build-classpath  *     -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java @bin/jvm.options -cp models/target/classes:models/target/test-classes:$(cat /tmp/cp.txt)  *     org.ctrflow.models.blocks.ThroughputMain 1024 60 finalmlp criteo
+ * </pre>
  */
 public final class ThroughputMain {
 
