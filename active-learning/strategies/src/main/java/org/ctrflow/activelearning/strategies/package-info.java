@@ -1,0 +1,5 @@
+/**
+ * Active-learning query strategies and budgeted stream selection. Free of RocksDB and server code:
+ * the Flink scoring job runs them.
+ */
+package org.ctrflow.activelearning.strategies;
