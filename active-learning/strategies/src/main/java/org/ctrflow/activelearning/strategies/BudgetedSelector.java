@@ -11,7 +11,8 @@ import java.nio.ByteBuffer;
  * <p>For a sample with uncertainty u in [0, 1] (any strategy's scale) arriving at event time t:
  *
  * <pre>
- *   f = min(1, target rate / arrival rate)   the share of samples the budget allows
+ *   f = min(1, target rate / arrival rate)   the share of samples the budget allows (f = 1: all,
+ *                                            with p = 1)
  *   p = clamp(u / θ, ε·f, 1)                 query probability; ε·f explores the confident rest
  *   selected with probability p
  *   log θ += η · (p − f) / f                 the adaptive threshold: E[p] is driven to f
@@ -75,8 +76,13 @@ public final class BudgetedSelector {
    */
   public Selection select(double uncertainty, long eventTime) {
     Uncertainty.requireProbability("uncertainty", uncertainty);
-    double share = Math.min(1, targetPerMilli / arrivalsPerMilli(eventTime));
+    double arrivals = arrivalsPerMilli(eventTime);
+    double share = arrivals <= targetPerMilli ? 1 : targetPerMilli / arrivals;
     double threshold = Math.exp(logThreshold);
+    if (share == 1) { // the budget covers all traffic: label everything, θ learns nothing
+      nextDouble(); // keep the coin's sequence independent of the budget's state
+      return new Selection(true, 1, threshold);
+    }
     double p = Math.min(1, Math.max(exploration * share, uncertainty / threshold));
     boolean selected = nextDouble() < p;
     logThreshold += learningRate * (p - share) / share;
@@ -93,11 +99,14 @@ public final class BudgetedSelector {
       decayedArrivals *= Math.exp(-(eventTime - lastEventTime) / tauMillis);
       lastEventTime = eventTime;
     }
+    // The decayed count of the samples before this one: for a stream of rate λ and age a its
+    // expectation is λ·τ·(1 − e^(−a/τ)) (for Poisson arrivals; counting this sample too would
+    // overstate λ by 1/τ, which matters when few samples arrive per τ). The first sample finds no
+    // past, reads as rate 0, and is labeled.
+    double past = decayedArrivals;
     decayedArrivals += 1;
-    // A decayed count over a stream of age a holds rate·τ·(1 − e^(−a/τ)); the +1 ms keeps the
-    // first sample finite (it then reads as a burst, so the start is cautious, not greedy).
     double age = lastEventTime - firstEventTime + 1;
-    return decayedArrivals / (tauMillis * -Math.expm1(-age / tauMillis));
+    return past / (tauMillis * -Math.expm1(-age / tauMillis));
   }
 
   /** The current threshold θ on the uncertainty scale. */

@@ -151,6 +151,16 @@ class BudgetedSelectorTest {
   }
 
   @Test
+  void aBudgetAboveTheTrafficLabelsEverySampleWithCertainty() {
+    BudgetedSelector selector = BudgetedSelector.builder().setTargetPerMinute(120).build();
+    for (int i = 0; i < 100; i++) { // one sample per second, two labels per second allowed
+      BudgetedSelector.Selection s = selector.select(0.01, i * 1_000L);
+      assertThat(s.selected()).isTrue();
+      assertThat(s.queryProbability()).isEqualTo(1.0);
+    }
+  }
+
+  @Test
   void badStateAndConfigurationFailNamingWhatIsWrong() {
     BudgetedSelector s = BudgetedSelector.builder().setTargetPerMinute(60).build();
     byte[] bytes = s.toBytes();
