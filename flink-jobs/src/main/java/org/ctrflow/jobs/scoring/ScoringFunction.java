@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State: the broadcast {@link #MODEL_LOG} (per model, the last snapshot announcement taken and
  * the delta chunks taken since; see {@link FollowedModels}), and per instance the held requests,
- * the selector (48 bytes) and the diversity guard. A corrupt or out-of-order update is rejected by
+ * the selector (56 bytes) and the diversity guard. A corrupt or out-of-order update is rejected by
  * the follower and logged; scoring continues on the last good version.
  */
 public class ScoringFunction extends BroadcastProcessFunction<ScoreRequest, ModelUpdate, Prediction>

@@ -15,7 +15,8 @@ import java.nio.ByteBuffer;
  *                                            with p = 1)
  *   p = clamp(u / θ, ε·f, 1)                 query probability; ε·f explores the confident rest
  *   selected with probability p
- *   log θ += η · (p − f) / f                 the adaptive threshold: E[p] is driven to f
+ *   log θ += η_n · (p − f) / f               the adaptive threshold: E[p] is driven to f,
+ *                                            η_n = max(η, 1 / (10 + n)) for the n-th sample
  * </pre>
  *
  * The arrival rate is an exponentially decayed count in event time (time constant τ), corrected for
@@ -25,7 +26,7 @@ import java.nio.ByteBuffer;
  * importance-weighted sum Σ y/p over selected samples is an unbiased estimate of Σ y over all
  * samples even though θ adapts to the past.
  *
- * <p>State is 40 bytes ({@link #toBytes()}, {@link #restore(byte[])}), for Flink operator state.
+ * <p>State is 56 bytes ({@link #toBytes()}, {@link #restore(byte[])}), for Flink operator state.
  * Not thread-safe; one per operator instance, with the target divided among instances.
  */
 public final class BudgetedSelector {
@@ -33,6 +34,7 @@ public final class BudgetedSelector {
   private static final int MAGIC = 0x42534c31; // "BSL1"
   private static final int FORMAT_VERSION = 1;
   private static final double MAX_LOG_THRESHOLD = 30;
+  private static final int STATE_BYTES = 56;
 
   private final double targetPerMilli;
   private final double tauMillis;
@@ -44,6 +46,7 @@ public final class BudgetedSelector {
   private long firstEventTime = Long.MIN_VALUE;
   private long lastEventTime;
   private long rng;
+  private long samples;
 
   private BudgetedSelector(Builder b) {
     targetPerMilli = b.targetPerMinute / 60_000.0;
@@ -85,7 +88,10 @@ public final class BudgetedSelector {
     }
     double p = Math.min(1, Math.max(exploration * share, uncertainty / threshold));
     boolean selected = nextDouble() < p;
-    logThreshold += learningRate * (p - share) / share;
+    // Robbins-Monro gain 1/(10 + n) until it falls to η: a cold start adapts θ within about a
+    // hundred samples instead of labeling most of the first thousands.
+    double gain = Math.max(learningRate, 1.0 / (10 + samples++));
+    logThreshold += gain * (p - share) / share;
     logThreshold = Math.max(-MAX_LOG_THRESHOLD, Math.min(MAX_LOG_THRESHOLD, logThreshold));
     return new Selection(selected, p, threshold);
   }
@@ -122,9 +128,9 @@ public final class BudgetedSelector {
     return (z >>> 11) * 0x1.0p-53;
   }
 
-  /** The adaptive state (threshold, rate estimate, random generator) as versioned bytes. */
+  /** The adaptive state (threshold, rate estimate, random generator, count) as versioned bytes. */
   public byte[] toBytes() {
-    return ByteBuffer.allocate(48)
+    return ByteBuffer.allocate(STATE_BYTES)
         .putInt(MAGIC)
         .putInt(FORMAT_VERSION)
         .putDouble(logThreshold)
@@ -132,6 +138,7 @@ public final class BudgetedSelector {
         .putLong(firstEventTime)
         .putLong(lastEventTime)
         .putLong(rng)
+        .putLong(samples)
         .array();
   }
 
@@ -142,7 +149,7 @@ public final class BudgetedSelector {
    */
   public void restore(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    if (bytes.length != 48 || in.getInt() != MAGIC) {
+    if (bytes.length != STATE_BYTES || in.getInt() != MAGIC) {
       throw new IllegalArgumentException(
           "selector state: not a BudgetedSelector state (" + bytes.length + " bytes)");
     }
@@ -156,6 +163,7 @@ public final class BudgetedSelector {
     firstEventTime = in.getLong();
     lastEventTime = in.getLong();
     rng = in.getLong();
+    samples = in.getLong();
   }
 
   /**

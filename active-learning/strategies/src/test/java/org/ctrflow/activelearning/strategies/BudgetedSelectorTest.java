@@ -143,7 +143,7 @@ class BudgetedSelectorTest {
     }
     BudgetedSelector b = BudgetedSelector.builder().setTargetPerMinute(60).optSeed(99).build();
     b.restore(a.toBytes());
-    assertThat(a.toBytes()).hasSize(48);
+    assertThat(a.toBytes()).hasSize(56);
     for (int i = 10_000; i < 11_000; i++) {
       double u = random.nextDouble();
       assertThat(b.select(u, i * 10L)).isEqualTo(a.select(u, i * 10L));
