@@ -10,6 +10,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.ctrflow.activelearning.strategies.MutualInformation;
 import org.ctrflow.connectors.events.LabelRequest;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.events.Prediction;
@@ -220,6 +221,45 @@ class ScoringFunctionTest {
       // the restored log is the snapshot announcement and the delta's chunks
       assertThat(h.getBroadcastState(ScoringFunction.MODEL_LOG).entries())
           .hasSize(1 + delta.size());
+    }
+  }
+
+  @Test
+  void committeeAndBaldStrategiesMeasureDisagreement() throws Exception {
+    ScoringConfig committee =
+        new ScoringConfig(
+            List.of("finalmlp", "memnet"),
+            dir.toString(),
+            ScoringConfig.Strategy.COMMITTEE,
+            20,
+            1,
+            0,
+            7);
+    try (var other = new ScoringModels(new DirectoryModelStore(dir), "memnet");
+        var h = harness(committee)) {
+      h.open();
+      other.delta(1, 2); // different weights than the primary's
+      h.processBroadcastElement(models.snapshot(1), 0);
+      h.processBroadcastElement(other.snapshot(1), 0);
+      h.processElement(request(3), 3);
+      Prediction p = h.extractOutputValues().get(0);
+      assertThat(p.modelScores()).containsOnlyKeys("finalmlp", "memnet");
+      assertThat(p.uncertainty())
+          .isEqualTo(
+              MutualInformation.of(
+                  new double[] {p.modelScores().get("finalmlp"), p.modelScores().get("memnet")}))
+          .isGreaterThan(0);
+    }
+    ScoringConfig bald =
+        new ScoringConfig(
+            List.of("finalmlp"), dir.toString(), ScoringConfig.Strategy.BALD, 20, 1e9, 0, 7);
+    try (var h = harness(bald)) {
+      h.open();
+      models.delta(1, 2); // larger weights: scores away from 0.5
+      h.processBroadcastElement(models.snapshot(3), 0);
+      h.processElement(request(4), 4);
+      assertThat(h.extractOutputValues().get(0).uncertainty()).isGreaterThan(0);
+      assertThat(labelRequests(h)).extracting(LabelRequest::strategy).containsExactly("bald");
     }
   }
 

@@ -28,9 +28,16 @@ final class ScoringModels implements AutoCloseable {
   private final NDManager manager = NDManager.newBaseManager();
   private final CtrModelBlock block;
   private final ModelStore store;
+  private final String name;
 
   ScoringModels(ModelStore store) {
+    this(store, "finalmlp");
+  }
+
+  /** A model published under {@code name}, e.g. a second committee member. */
+  ScoringModels(ModelStore store, String name) {
     this.store = store;
+    this.name = name;
     CtrModelConfig config =
         new CtrModelConfig(
             "finalmlp",
@@ -52,7 +59,7 @@ final class ScoringModels implements AutoCloseable {
 
   /** Stores the current weights as {@code version} and returns the announcement. */
   ModelUpdate snapshot(long version) throws IOException {
-    ModelInfo info = new ModelInfo("finalmlp", version, version);
+    ModelInfo info = new ModelInfo(name, version, version);
     return SnapshotAnnouncements.publish(
         store, info, ModelSnapshot.write(info, FRAPPE, block), 1_000 + version);
   }
@@ -63,7 +70,7 @@ final class ScoringModels implements AutoCloseable {
         .filter(p -> p.getKey().endsWith("weight"))
         .forEach(p -> p.getValue().getArray().muli(1.5f));
     ModelDelta delta =
-        ModelDelta.capture(new ModelInfo("finalmlp", version, version), base, block, new BitSet());
+        ModelDelta.capture(new ModelInfo(name, version, version), base, block, new BitSet());
     return DeltaChunks.split(delta, 1_000 + version);
   }
 
