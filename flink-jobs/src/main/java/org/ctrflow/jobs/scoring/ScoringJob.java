@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.ctrflow.connectors.events.DeadLetter;
+import org.ctrflow.connectors.events.Event;
 import org.ctrflow.connectors.events.LabelRequest;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.events.Prediction;
@@ -101,6 +102,43 @@ public final class ScoringJob {
   }
 
   /**
+   * The job on Kafka topics under {@code prefix}: requests from the committed offsets (the start
+   * for a new group), model updates from the start of their compacted topic (the latest snapshot
+   * announcement of every model and the deltas after it; a restore resumes from the checkpointed
+   * offsets instead), exactly-once sinks with transactional ids {@code <prefix>-scoring-*}.
+   */
+  public static ScoringJob onKafka(String bootstrap, String prefix, ScoringConfig config) {
+    return new ScoringJob(
+        KafkaEvents.rawSource(
+                bootstrap,
+                List.of(Topic.SCORE_REQUESTS.name(prefix)),
+                prefix + "-scoring",
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .build(),
+        KafkaEvents.rawSource(
+                bootstrap,
+                List.of(Topic.MODEL_UPDATES.name(prefix)),
+                prefix + "-scoring-models",
+                OffsetsInitializer.earliest())
+            .build(),
+        sink(bootstrap, prefix, Topic.PREDICTIONS, Prediction.class, "predictions"),
+        sink(bootstrap, prefix, Topic.LABEL_REQUESTS, LabelRequest.class, "label-requests"),
+        sink(bootstrap, prefix, Topic.DEAD_LETTER, DeadLetter.class, "dead-letters"),
+        config);
+  }
+
+  private static <T extends Event> Sink<T> sink(
+      String bootstrap, String prefix, Topic topic, Class<T> type, String name) {
+    return KafkaEvents.sink(
+        bootstrap,
+        topic,
+        prefix,
+        type,
+        DeliveryGuarantee.EXACTLY_ONCE,
+        prefix + "-scoring-" + name);
+  }
+
+  /**
    * {@code --bootstrap-servers HOST:PORT [--topic-prefix ctrflow]} plus the options of {@link
    * ScoringConfig.Option}; checkpoints every 10 s unless the cluster configures an interval.
    */
@@ -113,44 +151,6 @@ public final class ScoringJob {
     if (env.getCheckpointInterval() <= 0) {
       env.enableCheckpointing(10_000);
     }
-    new ScoringJob(
-            KafkaEvents.rawSource(
-                    bootstrap,
-                    List.of(Topic.SCORE_REQUESTS.name(prefix)),
-                    prefix + "-scoring",
-                    OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .build(),
-            // A fresh start reads the compacted topic from its start: the latest snapshot
-            // announcement of every model and the deltas after it. A restore resumes from the
-            // checkpointed offsets instead.
-            KafkaEvents.rawSource(
-                    bootstrap,
-                    List.of(Topic.MODEL_UPDATES.name(prefix)),
-                    prefix + "-scoring-models",
-                    OffsetsInitializer.earliest())
-                .build(),
-            KafkaEvents.sink(
-                bootstrap,
-                Topic.PREDICTIONS,
-                prefix,
-                Prediction.class,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                prefix + "-scoring-predictions"),
-            KafkaEvents.sink(
-                bootstrap,
-                Topic.LABEL_REQUESTS,
-                prefix,
-                LabelRequest.class,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                prefix + "-scoring-label-requests"),
-            KafkaEvents.sink(
-                bootstrap,
-                Topic.DEAD_LETTER,
-                prefix,
-                DeadLetter.class,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                prefix + "-scoring-dead-letters"),
-            config)
-        .execute(env);
+    onKafka(bootstrap, prefix, config).execute(env);
   }
 }

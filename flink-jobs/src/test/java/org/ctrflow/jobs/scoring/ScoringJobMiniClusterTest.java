@@ -14,8 +14,6 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -27,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.ctrflow.connectors.events.DeadLetter;
 import org.ctrflow.connectors.events.Event;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.LabelRequest;
@@ -41,7 +38,6 @@ import org.ctrflow.connectors.replay.DatasetRow;
 import org.ctrflow.connectors.replay.LibFmReader;
 import org.ctrflow.connectors.testing.SharedData;
 import org.ctrflow.connectors.topics.Topic;
-import org.ctrflow.jobs.kafka.KafkaEvents;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.features.FeatureSchema;
 import org.ctrflow.models.features.FeatureSchemas;
@@ -102,40 +98,9 @@ class ScoringJobMiniClusterTest {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(2);
     env.enableCheckpointing(300);
-    new ScoringJob(
-            KafkaEvents.rawSource(
-                    bootstrap,
-                    List.of(Topic.SCORE_REQUESTS.name(prefix)),
-                    prefix + "-scoring",
-                    OffsetsInitializer.earliest())
-                .build(),
-            KafkaEvents.rawSource(
-                    bootstrap,
-                    List.of(Topic.MODEL_UPDATES.name(prefix)),
-                    prefix + "-models",
-                    OffsetsInitializer.earliest())
-                .build(),
-            KafkaEvents.sink(
-                bootstrap,
-                Topic.PREDICTIONS,
-                prefix,
-                Prediction.class,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                prefix + "-p"),
-            KafkaEvents.sink(
-                bootstrap,
-                Topic.LABEL_REQUESTS,
-                prefix,
-                LabelRequest.class,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                prefix + "-l"),
-            KafkaEvents.sink(
-                bootstrap,
-                Topic.DEAD_LETTER,
-                prefix,
-                DeadLetter.class,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                prefix + "-d"),
+    ScoringJob.onKafka(
+            bootstrap,
+            prefix,
             new ScoringConfig(
                 List.of("finalmlp"),
                 store.toString(),

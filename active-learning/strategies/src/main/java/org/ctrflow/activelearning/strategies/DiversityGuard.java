@@ -116,7 +116,7 @@ public final class DiversityGuard {
   private void mix(int[] signature, String token) {
     long base = MurmurHash3.hash64(token, 0x5eed);
     for (int h = 0; h < hashes; h++) {
-      int value = (int) (fmix64(base ^ SEEDS[h]) >>> 33);
+      int value = (int) (MurmurHash3.fmix64(base ^ SEEDS[h]) >>> 33);
       if (value < signature[h]) {
         signature[h] = value;
       }
@@ -186,17 +186,8 @@ public final class DiversityGuard {
     long x = 0x9E3779B97F4A7C15L;
     for (int i = 0; i < n; i++) {
       x += 0x9E3779B97F4A7C15L;
-      seeds[i] = fmix64(x);
+      seeds[i] = MurmurHash3.fmix64(x);
     }
     return seeds;
-  }
-
-  private static long fmix64(long k) {
-    k ^= k >>> 33;
-    k *= 0xff51afd7ed558ccdL;
-    k ^= k >>> 33;
-    k *= 0xc4ceb9fe1a85ec53L;
-    k ^= k >>> 33;
-    return k;
   }
 }
