@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +149,7 @@ class ServableTest {
 
         assertThat(passes).hasDimensions(2, 16);
         // Rows draw their own masks: passes differ from each other and from the inference score.
-        assertThat(java.util.Arrays.stream(passes[0]).distinct().count()).isGreaterThan(1);
+        assertThat(Arrays.stream(passes[0]).distinct().count()).isGreaterThan(1);
         // Batch norm ran on its running statistics and did not update them.
         assertThat(servable.score(rows).probabilities()).containsExactly(before);
       }
