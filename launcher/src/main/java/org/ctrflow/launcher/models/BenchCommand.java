@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks; see 'ctrflow bench model --help'.",
-    subcommands = BenchCommand.Model.class)
+    description = "Benchmarks; see 'ctrflow bench model --help' and 'ctrflow bench drift --help'.",
+    subcommands = {BenchCommand.Model.class, DriftBenchCommand.class})
 public final class BenchCommand {
 
   @Command(
@@ -49,7 +49,7 @@ public final class BenchCommand {
 
     @Option(
         names = "--model",
-        description = "finalmlp, dualmlp or dnn (default: ${DEFAULT-VALUE}).")
+        description = "finalmlp, dualmlp, dnn, memnet or hybrid (default: ${DEFAULT-VALUE}).")
     String model = "finalmlp";
 
     @Option(
