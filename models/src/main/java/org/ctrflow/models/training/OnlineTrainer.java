@@ -43,8 +43,8 @@ import org.ctrflow.models.blocks.CtrModels;
  * the whole-table penalty would make every step O(table) again, and online each row is penalised
  * when it is used, which regularises frequent rows as often as they learn.
  *
- * <p>A block that implements {@link TrainingHooks} (the memory networks) gets the labels before
- * the training forward, adds its auxiliary loss to the objective, is told when the step's update is
+ * <p>A block that implements {@link TrainingHooks} (the memory networks) gets the labels before the
+ * training forward, adds its auxiliary loss to the objective, is told when the step's update is
  * done, and scores test-then-train batches itself (so it can adapt between parts of a batch).
  *
  * <p>DJL allows one active gradient collector per JVM: training steps of all trainers in a JVM take
