@@ -104,6 +104,19 @@ class ManifestValidationTest {
         TypedModels.read(o);
       }
     }
+    // The session cluster carries the same shared settings as every application-mode job.
+    ObjectNode common =
+        KustomizeRenderer.readAll(Rendered.K8S.resolve("base/flink/common.yaml")).get(0);
+    ObjectNode session = KustomizeRenderer.find(objects, "FlinkDeployment", "ctrflow-session");
+    assertThat(session.at("/spec/image")).isEqualTo(common.at("/spec/image"));
+    common
+        .at("/spec/flinkConfiguration")
+        .fields()
+        .forEachRemaining(
+            e ->
+                assertThat(session.at("/spec/flinkConfiguration").get(e.getKey()))
+                    .as(e.getKey())
+                    .isEqualTo(e.getValue()));
   }
 
   @ParameterizedTest
