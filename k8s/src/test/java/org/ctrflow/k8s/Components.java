@@ -76,19 +76,26 @@ record Components(
           8080,
           "/v2/health/live",
           "/v2/health/ready",
-          union(COMMON, Set.of("serve", "--model-store", "--device")),
+          union(COMMON, Set.of("serve", "--model-store", "--device", "--set")),
           Set.of("model-updates"),
           Set.of("metrics"));
 
-  /** {@code ctrflow label-queue}: port 8090 (CONTRACTS.md); health paths PROPOSED. */
+  /** {@code ctrflow label-queue}: port 8090; paths and options as on branch wt-queue. */
   static final Components LABEL_QUEUE =
       new Components(
           "label-queue",
           8090,
-          "/health/live",
-          "/health/ready",
-          // PROPOSED: RocksDB directory; directory of token and signing-key files.
-          union(COMMON, Set.of("--data-dir", "--secrets-dir")),
+          "/health",
+          "/ready",
+          union(
+              COMMON,
+              Set.of(
+                  "--host",
+                  "--data-dir",
+                  "--group-id",
+                  "--transactional-id",
+                  "--tokens-file",
+                  "--inbound-secret-file")),
           Set.of("label-requests"),
           Set.of("human-labels"));
 
