@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks; see 'ctrflow bench model --help'.",
-    subcommands = BenchCommand.Model.class)
+    description = "Benchmarks; see 'ctrflow bench model --help' and 'ctrflow bench serve --help'.",
+    subcommands = {BenchCommand.Model.class, org.ctrflow.launcher.serve.BenchServeCommand.class})
 public final class BenchCommand {
 
   @Command(
