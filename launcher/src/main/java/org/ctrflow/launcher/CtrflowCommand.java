@@ -9,6 +9,7 @@ import org.ctrflow.launcher.models.BenchCommand;
 import org.ctrflow.launcher.models.PrequentialCommand;
 import org.ctrflow.launcher.models.TrainOfflineCommand;
 import org.ctrflow.launcher.replay.ReplayCommand;
+import org.ctrflow.launcher.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,6 +29,7 @@ import picocli.CommandLine.Command;
       TrainOfflineCommand.class,
       PrequentialCommand.class,
       BenchCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CtrflowCommand implements Runnable {
