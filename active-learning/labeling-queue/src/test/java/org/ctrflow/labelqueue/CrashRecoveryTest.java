@@ -179,21 +179,26 @@ class CrashRecoveryTest {
             .redirectOutput(dir.resolve("service-" + run + ".log").toFile());
     b.environment().put("CTRFLOW_QUEUE_TOKENS", QueueTestKit.TOKENS);
     Process p = b.start();
-    await()
-        .atMost(Duration.ofSeconds(40))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              if (!p.isAlive()) {
-                throw new AssertionError(
-                    "service exited: " + Files.readString(dir.resolve("service-" + run + ".log")));
-              }
-              try {
-                return kit.call(port, "GET", "/ready", null, null).statusCode() == 200;
-              } catch (Exception e) {
-                return false;
-              }
-            });
+    Path log = dir.resolve("service-" + run + ".log");
+    try {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                if (!p.isAlive()) {
+                  throw new AssertionError("service exited: " + Files.readString(log));
+                }
+                try {
+                  return kit.call(port, "GET", "/ready", null, null).statusCode() == 200;
+                } catch (Exception e) {
+                  return false;
+                }
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      p.destroyForcibly();
+      throw new AssertionError("service not ready within 90 s; its log:\n" + Files.readString(log), e);
+    }
     return p;
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.ctrflow.launcher.labelqueue.QueueBenchCommand;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.training.OnlineTrainer;
 import org.ctrflow.models.training.TrainerConfig;
@@ -23,8 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks; see 'ctrflow bench model --help'.",
-    subcommands = BenchCommand.Model.class)
+    description = "Benchmarks; see 'ctrflow bench model --help' and 'ctrflow bench queue --help'.",
+    subcommands = {BenchCommand.Model.class, QueueBenchCommand.class})
 public final class BenchCommand {
 
   @Command(
