@@ -197,7 +197,8 @@ class CrashRecoveryTest {
               });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       p.destroyForcibly();
-      throw new AssertionError("service not ready within 90 s; its log:\n" + Files.readString(log), e);
+      throw new AssertionError(
+          "service not ready within 90 s; its log:\n" + Files.readString(log), e);
     }
     return p;
   }
