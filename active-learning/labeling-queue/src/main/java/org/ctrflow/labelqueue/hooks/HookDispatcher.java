@@ -43,7 +43,14 @@ public final class HookDispatcher implements Runnable, AutoCloseable {
   private final Duration backoffMax;
   private final HttpClient client;
   private final ExecutorService senders;
-  private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Subscribers with a delivery in flight. One at a time per subscriber: deliveries arrive in
+   * outbox order, and a failing subscriber's failures count exactly (it is disabled after N, not N
+   * plus whatever was in flight).
+   */
+  private final Set<String> busy = ConcurrentHashMap.newKeySet();
+
   private final Object storeLock = new Object();
   private volatile boolean running = true;
 
@@ -104,7 +111,7 @@ public final class HookDispatcher implements Runnable, AutoCloseable {
         null,
         (k, v) -> {
           HookDelivery d = QueueJson.read(v, HookDelivery.class);
-          if (d.nextAttemptAt() <= now && !inFlight.contains(d.seq())) {
+          if (d.nextAttemptAt() <= now) {
             due.add(d);
           }
           return due.size() < 256;
@@ -116,16 +123,15 @@ public final class HookDispatcher implements Runnable, AutoCloseable {
         delete(d);
         continue;
       }
-      if (!sub.get().enabled()) {
+      if (!sub.get().enabled() || !busy.add(d.subscriberId())) {
         continue;
       }
-      inFlight.add(d.seq());
       senders.execute(
           () -> {
             try {
               deliver(d, sub.get());
             } finally {
-              inFlight.remove(d.seq());
+              busy.remove(d.subscriberId());
             }
           });
     }
