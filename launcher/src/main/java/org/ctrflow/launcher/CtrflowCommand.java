@@ -5,6 +5,7 @@ import org.ctrflow.launcher.demo.DemoCommand;
 import org.ctrflow.launcher.generate.GenerateCommand;
 import org.ctrflow.launcher.kafka.KafkaCommand;
 import org.ctrflow.launcher.kafka.TopicsCommand;
+import org.ctrflow.launcher.labelqueue.LabelQueueCommand;
 import org.ctrflow.launcher.models.BenchCommand;
 import org.ctrflow.launcher.models.PrequentialCommand;
 import org.ctrflow.launcher.models.TrainOfflineCommand;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
       PrequentialCommand.class,
       BenchCommand.class,
       ServeCommand.class,
+      LabelQueueCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CtrflowCommand implements Runnable {

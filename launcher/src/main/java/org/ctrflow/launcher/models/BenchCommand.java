@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import org.ctrflow.launcher.serve.BenchServeCommand;
+import org.ctrflow.launcher.labelqueue.QueueBenchCommand;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.training.OnlineTrainer;
 import org.ctrflow.models.training.TrainerConfig;
@@ -25,9 +25,14 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Benchmarks; see 'ctrflow bench model --help', 'ctrflow bench drift --help' and"
-            + " 'ctrflow bench serve --help'.",
-    subcommands = {BenchCommand.Model.class, DriftBenchCommand.class, BenchServeCommand.class})
+        "Benchmarks; see 'ctrflow bench model --help', 'ctrflow bench drift --help',"
+            + " 'ctrflow bench serve --help' and 'ctrflow bench queue --help'.",
+    subcommands = {
+      BenchCommand.Model.class,
+      DriftBenchCommand.class,
+      BenchServeCommand.class,
+      QueueBenchCommand.class
+    })
 public final class BenchCommand {
 
   @Command(
