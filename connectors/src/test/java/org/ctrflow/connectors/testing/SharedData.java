@@ -16,10 +16,18 @@ public final class SharedData {
 
   /** A file under {@code <shared>/datasets}, or a skipped test when it is not there. */
   public static Path dataset(String relativePath) {
+    return file("datasets/" + relativePath);
+  }
+
+  /**
+   * Any file under the shared folder (e.g. {@code k8s-schemas/...}), or a skipped test when it is
+   * not there.
+   */
+  public static Path file(String relativePath) {
     String shared = System.getProperty("ctrflow.shared.dir");
     assumeTrue(shared != null, "system property ctrflow.shared.dir is not set; skipping");
-    Path file = Path.of(shared, "datasets", relativePath);
-    assumeTrue(Files.isRegularFile(file), "dataset file " + file + " is absent; skipping");
+    Path file = Path.of(shared, relativePath);
+    assumeTrue(Files.isRegularFile(file), "shared file " + file + " is absent; skipping");
     return file;
   }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.ctrflow.launcher.labelqueue.QueueBenchCommand;
+import org.ctrflow.launcher.serve.BenchServeCommand;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.training.OnlineTrainer;
 import org.ctrflow.models.training.TrainerConfig;
@@ -23,8 +25,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks; see 'ctrflow bench model --help'.",
-    subcommands = BenchCommand.Model.class)
+    description =
+        "Benchmarks; see 'ctrflow bench model --help', 'ctrflow bench drift --help',"
+            + " 'ctrflow bench serve --help' and 'ctrflow bench queue --help'.",
+    subcommands = {
+      BenchCommand.Model.class,
+      DriftBenchCommand.class,
+      BenchServeCommand.class,
+      QueueBenchCommand.class
+    })
 public final class BenchCommand {
 
   @Command(
@@ -49,7 +58,7 @@ public final class BenchCommand {
 
     @Option(
         names = "--model",
-        description = "finalmlp, dualmlp or dnn (default: ${DEFAULT-VALUE}).")
+        description = "finalmlp, dualmlp, dnn, memnet or hybrid (default: ${DEFAULT-VALUE}).")
     String model = "finalmlp";
 
     @Option(

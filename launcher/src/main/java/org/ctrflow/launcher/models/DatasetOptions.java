@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
 /** Options shared by the model evaluation commands: what to train, on which files' layout. */
 final class DatasetOptions {
 
-  @Option(names = "--model", required = true, description = "Model: finalmlp, dualmlp or dnn.")
+  @Option(
+      names = "--model",
+      required = true,
+      description = "Model: finalmlp, dualmlp, dnn, memnet or hybrid.")
   String model;
 
   @Option(
@@ -60,9 +63,9 @@ final class DatasetOptions {
    * @throws IllegalArgumentException for an unknown model or format, or bad field names
    */
   ModelSetup setup(boolean online) {
-    if (!CtrModels.NAMES.contains(model)) {
+    if (!CtrModels.names().contains(model)) {
       throw new IllegalArgumentException(
-          "unknown model '" + model + "'; valid models: " + String.join(", ", CtrModels.NAMES));
+          "unknown model '" + model + "'; valid models: " + String.join(", ", CtrModels.names()));
     }
     DatasetFormat.parse(format);
     libFmFields();

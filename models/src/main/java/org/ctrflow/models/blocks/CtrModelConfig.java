@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything needed to rebuild a CTR model's blocks; immutable and validated on construction
@@ -26,6 +28,9 @@ import java.util.List;
  * @param heads k of the bilinear fusion; must divide the last widths of both streams (FinalMLP)
  * @param embeddingL2 λ of the embedding penalty (λ/2)·‖table‖², see {@link
  *     CtrModelBlock#embeddingPenalty}
+ * @param options model-specific settings by key, for models registered through {@link
+ *     CtrModelProvider} (the provider declares and validates its keys); empty for the built-in
+ *     models, which reject none but read none
  */
 public record CtrModelConfig(
     String model,
@@ -41,10 +46,14 @@ public record CtrModelConfig(
     List<Integer> gate1ContextFields,
     List<Integer> gate2ContextFields,
     int heads,
-    float embeddingL2) {
+    float embeddingL2,
+    Map<String, String> options) {
 
-  /** Version of the JSON written by {@link #toJson()}; {@link #fromJson} reads only this one. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * Version of the JSON written by {@link #toJson()}. Version 2 added {@code options}; {@link
+   * #fromJson} also reads version 1 (as empty options).
+   */
+  public static final int FORMAT_VERSION = 2;
 
   // A value missing from the JSON must fail, not silently become 0 or false.
   private static final ObjectMapper JSON =
@@ -70,6 +79,45 @@ public record CtrModelConfig(
     if (!(embeddingL2 >= 0f)) {
       throw new IllegalArgumentException("embeddingL2 must be >= 0, got " + embeddingL2);
     }
+    if (options == null) {
+      throw new IllegalArgumentException("options must be a JSON object of strings, e.g. {}");
+    }
+    // Sorted, so that equal configs serialise to equal JSON.
+    options = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(options));
+  }
+
+  /** A config without model-specific options (every built-in model's). */
+  public CtrModelConfig(
+      String model,
+      long numRows,
+      int numFields,
+      int embeddingDim,
+      List<Integer> mlp1Units,
+      float mlp1Dropout,
+      List<Integer> mlp2Units,
+      float mlp2Dropout,
+      boolean batchNorm,
+      List<Integer> gateHiddenUnits,
+      List<Integer> gate1ContextFields,
+      List<Integer> gate2ContextFields,
+      int heads,
+      float embeddingL2) {
+    this(
+        model,
+        numRows,
+        numFields,
+        embeddingDim,
+        mlp1Units,
+        mlp1Dropout,
+        mlp2Units,
+        mlp2Dropout,
+        batchNorm,
+        gateHiddenUnits,
+        gate1ContextFields,
+        gate2ContextFields,
+        heads,
+        embeddingL2,
+        Map.of());
   }
 
   /**
@@ -134,7 +182,28 @@ public record CtrModelConfig(
         gate1ContextFields,
         gate2ContextFields,
         heads,
-        embeddingL2);
+        embeddingL2,
+        options);
+  }
+
+  /** The same configuration with {@code newOptions} instead of the current options. */
+  public CtrModelConfig withOptions(Map<String, String> newOptions) {
+    return new CtrModelConfig(
+        model,
+        numRows,
+        numFields,
+        embeddingDim,
+        mlp1Units,
+        mlp1Dropout,
+        mlp2Units,
+        mlp2Dropout,
+        batchNorm,
+        gateHiddenUnits,
+        gate1ContextFields,
+        gate2ContextFields,
+        heads,
+        embeddingL2,
+        newOptions);
   }
 
   /** JSON object with {@code formatVersion} and every component. */
@@ -158,12 +227,20 @@ public record CtrModelConfig(
         throw new IllegalArgumentException("model config must be a JSON object, got: " + json);
       }
       JsonNode version = node.remove("formatVersion");
-      if (version == null || !version.canConvertToInt() || version.intValue() != FORMAT_VERSION) {
+      int v = version != null && version.canConvertToInt() ? version.intValue() : -1;
+      if (v != 1 && v != FORMAT_VERSION) {
         throw new IllegalArgumentException(
             "unsupported model config formatVersion "
                 + version
-                + "; this build reads formatVersion "
+                + "; this build reads formatVersion 1 and "
                 + FORMAT_VERSION);
+      }
+      if (v == 1) {
+        if (node.has("options")) {
+          throw new IllegalArgumentException(
+              "model config formatVersion 1 has no 'options'; write formatVersion 2");
+        }
+        node.putObject("options");
       }
       return JSON.treeToValue(node, CtrModelConfig.class);
     } catch (JsonProcessingException e) {

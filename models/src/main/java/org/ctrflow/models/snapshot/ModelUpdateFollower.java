@@ -1,5 +1,6 @@
 package org.ctrflow.models.snapshot;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -91,17 +92,27 @@ public final class ModelUpdateFollower {
 
   private final String modelName;
   private final ModelStore store;
+  private final Device device;
   private Servable current;
   private boolean awaitingSnapshot;
   private final List<ModelUpdate> pending = new ArrayList<>();
 
   /** A follower with no model yet; feed it a snapshot announcement or call {@link #resync()}. */
   public ModelUpdateFollower(String modelName, ModelStore store) {
+    this(modelName, store, null);
+  }
+
+  /**
+   * A follower that loads every version onto {@code device} (null: the engine's default, a GPU if
+   * it sees one).
+   */
+  public ModelUpdateFollower(String modelName, ModelStore store, Device device) {
     if (modelName == null || modelName.isBlank()) {
       throw new IllegalArgumentException("modelName must not be blank");
     }
     this.modelName = modelName;
     this.store = Objects.requireNonNull(store, "store");
+    this.device = device;
   }
 
   /**
@@ -112,9 +123,16 @@ public final class ModelUpdateFollower {
    */
   public static ModelUpdateFollower restore(String modelName, ModelStore store, State state)
       throws SnapshotFormatException {
-    ModelUpdateFollower follower = new ModelUpdateFollower(modelName, store);
+    return restore(modelName, store, null, state);
+  }
+
+  /** {@link #restore(String, ModelStore, State)} onto a device (null: the engine's default). */
+  public static ModelUpdateFollower restore(
+      String modelName, ModelStore store, Device device, State state)
+      throws SnapshotFormatException {
+    ModelUpdateFollower follower = new ModelUpdateFollower(modelName, store, device);
     if (state.model() != null) {
-      Servable servable = Servable.load(state.model());
+      Servable servable = Servable.load(state.model(), device);
       if (!servable.info().modelName().equals(modelName)) {
         servable.close();
         throw new SnapshotFormatException(
@@ -183,7 +201,7 @@ public final class ModelUpdateFollower {
     }
     Servable loaded;
     try {
-      loaded = Servable.load(bytes);
+      loaded = Servable.load(bytes, device);
     } catch (SnapshotFormatException e) {
       return reject(classify(e), 0, "snapshot at " + location + ": " + e.getMessage());
     }
@@ -228,7 +246,7 @@ public final class ModelUpdateFollower {
     }
     Servable loaded;
     try {
-      loaded = Servable.load(bytes);
+      loaded = Servable.load(bytes, device);
     } catch (SnapshotFormatException e) {
       return reject(classify(e), version, "snapshot version " + version + ": " + e.getMessage());
     }

@@ -43,6 +43,10 @@ import org.ctrflow.models.blocks.CtrModels;
  * the whole-table penalty would make every step O(table) again, and online each row is penalised
  * when it is used, which regularises frequent rows as often as they learn.
  *
+ * <p>A block that implements {@link TrainingHooks} (the memory networks) gets the labels before the
+ * training forward, adds its auxiliary loss to the objective, is told when the step's update is
+ * done, and scores test-then-train batches itself (so it can adapt between parts of a batch).
+ *
  * <p>DJL allows one active gradient collector per JVM: training steps of all trainers in a JVM take
  * one lock. Use an instance from one thread.
  */
@@ -60,6 +64,7 @@ public final class OnlineTrainer implements AutoCloseable {
   private final int fields;
   private final BatchInputs inputs;
   private final ReplayBuffer replay;
+  private final TrainingHooks hooks;
   private float learningRateScale = 1f;
   private double lastGradientNorm = Double.NaN;
 
@@ -85,6 +90,7 @@ public final class OnlineTrainer implements AutoCloseable {
       }
     }
     table = embedding;
+    hooks = block instanceof TrainingHooks h ? h : null;
     replay =
         config.replaySize() == 0
             ? null
@@ -169,7 +175,7 @@ public final class OnlineTrainer implements AutoCloseable {
    * @return the scores from before the step, one per example
    */
   public double[] scoreThenTrain(long[] rows, int batchSize, float[] labels, float[] weights) {
-    double[] scores = predict(rows, batchSize);
+    double[] scores = hooks == null ? predict(rows, batchSize) : adapt(rows, batchSize, labels);
     if (replay == null) {
       train(rows, batchSize, labels, weights);
     } else {
@@ -179,6 +185,25 @@ public final class OnlineTrainer implements AutoCloseable {
       train(mixed.rows(), mixed.size(), mixed.labels(), mixed.weights());
     }
     return scores;
+  }
+
+  /** Scores through {@link TrainingHooks#scoreThenAdapt}, which may train (hence the lock). */
+  private double[] adapt(long[] rows, int batchSize, float[] labels) {
+    inputs.checkRows(rows, batchSize);
+    BatchInputs.checkTargets(labels, BatchInputs.ones(batchSize), batchSize);
+    GRADIENT_COLLECTOR.lock();
+    try (NDManager step = manager.newSubManager()) {
+      NDArray x = step.create(rows, new Shape(batchSize, fields));
+      NDArray y = step.create(labels, new Shape(batchSize, 1));
+      float[] p = hooks.scoreThenAdapt(x, y).toFloatArray();
+      double[] scores = new double[batchSize];
+      for (int i = 0; i < batchSize; i++) {
+        scores[i] = p[i];
+      }
+      return scores;
+    } finally {
+      GRADIENT_COLLECTOR.unlock();
+    }
   }
 
   /**
@@ -203,6 +228,9 @@ public final class OnlineTrainer implements AutoCloseable {
       NDArray y = step.create(labels, new Shape(batchSize, 1));
       NDArray iw = step.create(w, new Shape(batchSize, 1));
       double loss;
+      if (hooks != null) {
+        hooks.beginStep(y);
+      }
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray logits =
             block.forward(new RowParameterStore(step, table, leaf), new NDList(x), true).head();
@@ -210,10 +238,14 @@ public final class OnlineTrainer implements AutoCloseable {
         // No scalar operands here: under autograd DJL's mul(Number) corrupts gradients.
         NDArray bce = Activation.softPlus(logits).sub(logits.mul(y));
         NDArray objective = bce.mul(iw).mean();
-        collector.backward(objective);
+        NDArray auxiliary = hooks == null ? null : hooks.auxiliaryLoss();
+        collector.backward(auxiliary == null ? objective : objective.add(auxiliary));
         loss = objective.getFloat();
       }
       apply(step, rowIds, leaf);
+      if (hooks != null) {
+        hooks.endStep();
+      }
       touched.mark(distinct, count);
       inputs.forget(distinct, count);
       return loss;

@@ -17,10 +17,29 @@ class CtrModelConfigTest {
   void jsonRoundTripKeepsEveryValue() {
     CtrModelConfig config = CtrModelConfig.frappe("finalmlp", 5382);
     String json = config.toJson();
-    assertThat(json).contains("\"formatVersion\":1");
+    assertThat(json).contains("\"formatVersion\":2");
     assertThat(CtrModelConfig.fromJson(json)).isEqualTo(config);
     CtrModelConfig criteo = CtrModelConfig.criteoSized("dualmlp");
     assertThat(CtrModelConfig.fromJson(criteo.toJson())).isEqualTo(criteo);
+    CtrModelConfig withOptions = config.withOptions(Map.of("memory.slots", "16", "a", "b"));
+    assertThat(CtrModelConfig.fromJson(withOptions.toJson())).isEqualTo(withOptions);
+  }
+
+  @Test
+  void version1JsonReadsAsEmptyOptions() {
+    CtrModelConfig config = CtrModelConfig.frappe("finalmlp", 5382);
+    String v1 =
+        config
+            .toJson()
+            .replace("\"formatVersion\":2", "\"formatVersion\":1")
+            .replace(",\"options\":{}", "");
+    assertThat(v1).doesNotContain("options");
+    assertThat(CtrModelConfig.fromJson(v1)).isEqualTo(config);
+    assertThatThrownBy(
+            () ->
+                CtrModelConfig.fromJson(
+                    config.toJson().replace("\"formatVersion\":2", "\"formatVersion\":1")))
+        .hasMessageContaining("formatVersion 1 has no 'options'");
   }
 
   @Test
@@ -28,10 +47,11 @@ class CtrModelConfigTest {
     String json = CtrModelConfig.frappe("dnn", 100).toJson();
     assertThatThrownBy(
             () ->
-                CtrModelConfig.fromJson(json.replace("\"formatVersion\":1", "\"formatVersion\":2")))
+                CtrModelConfig.fromJson(json.replace("\"formatVersion\":2", "\"formatVersion\":3")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unsupported model config formatVersion 2; this build reads formatVersion 1");
-    assertThatThrownBy(() -> CtrModelConfig.fromJson(json.replace("\"formatVersion\":1,", "")))
+        .hasMessage(
+            "unsupported model config formatVersion 3; this build reads formatVersion 1 and 2");
+    assertThatThrownBy(() -> CtrModelConfig.fromJson(json.replace("\"formatVersion\":2,", "")))
         .hasMessageContaining("formatVersion null");
     assertThatThrownBy(() -> CtrModelConfig.fromJson(json.replace("\"heads\"", "\"headz\"")))
         .isInstanceOf(IllegalArgumentException.class)

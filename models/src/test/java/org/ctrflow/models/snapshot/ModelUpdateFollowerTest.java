@@ -3,6 +3,7 @@ package org.ctrflow.models.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ctrflow.models.snapshot.SnapshotFixtures.FRAPPE;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -273,8 +274,10 @@ class ModelUpdateFollowerTest {
 
     ModelUpdateFollower.State state = follower.state();
     assertThat(state.pendingChunks()).containsExactly(v3.get(0));
-    ModelUpdateFollower restored = ModelUpdateFollower.restore("finalmlp", store, state);
+    ModelUpdateFollower restored =
+        ModelUpdateFollower.restore("finalmlp", store, Device.cpu(), state);
     owned.add(restored.current().orElseThrow());
+    assertThat(restored.current().orElseThrow().device()).isEqualTo(Device.cpu());
     assertThat(restored.version()).isEqualTo(2);
     assertThat(restored.awaitingSnapshot()).isFalse();
 

@@ -1,0 +1,41 @@
+package org.ctrflow.memnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MemnetOptionsTest {
+
+  @Test
+  void defaultsAndOverrides() {
+    MemnetOptions d = MemnetOptions.defaults();
+    assertThat(d.slots()).isEqualTo(32);
+    assertThat(d.fast()).isTrue();
+    assertThat(d.fastRead() && d.fastWrite()).isTrue();
+    MemnetOptions o =
+        MemnetOptions.parse(
+            Map.of(
+                "fast.controllers", "write", "controller.units", "16, 8", "fast.enabled", "false"));
+    assertThat(o.fastRead()).isFalse();
+    assertThat(o.fastWrite()).isTrue();
+    assertThat(o.controllerUnits()).isEqualTo(List.of(16, 8));
+    assertThat(o.fast()).isFalse();
+  }
+
+  @Test
+  void badValuesNameTheKeyAndAValidValue() {
+    assertThatThrownBy(() -> MemnetOptions.parse(Map.of("memory.slotz", "3")))
+        .hasMessageStartingWith("unknown memory-network option 'memory.slotz'; valid options:");
+    assertThatThrownBy(() -> MemnetOptions.parse(Map.of("memory.slots", "0")))
+        .hasMessage("option 'memory.slots' must be a positive integer such as 32; got '0'");
+    assertThatThrownBy(() -> MemnetOptions.parse(Map.of("fast.lr", "-1")))
+        .hasMessageContaining("'fast.lr' must be a number >= 0");
+    assertThatThrownBy(() -> MemnetOptions.parse(Map.of("sg.label", "yes")))
+        .hasMessage("option 'sg.label' must be true or false; got 'yes'");
+    assertThatThrownBy(() -> MemnetOptions.parse(Map.of("fast.controllers", "read,gate")))
+        .hasMessageContaining("must be read, write or read,write");
+  }
+}

@@ -1,0 +1,45 @@
+package org.ctrflow.models.training;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Implemented by a {@link org.ctrflow.models.blocks.CtrModelBlock} that learns more than the
+ * trainer's gradient step does: state written from labelled examples (a neural memory), auxiliary
+ * objectives, and fast updates between slow steps. {@link OnlineTrainer} calls these on its
+ * training thread, holding the JVM-wide gradient-collector lock, so an implementation may open its
+ * own {@code GradientCollector} in {@link #scoreThenAdapt} (never in the others: the trainer's is
+ * open around the forward and backward).
+ *
+ * <p>One training step is: {@link #beginStep} (labels), the block's training forward, the trainer's
+ * objective plus {@link #auxiliaryLoss()}, one backward, the optimizer update, {@link #endStep()}.
+ */
+public interface TrainingHooks {
+
+  /**
+   * The labels of the training forward that follows.
+   *
+   * @param labels (B, 1) float on the step's manager, valid until {@link #endStep()}
+   */
+  void beginStep(NDArray labels);
+
+  /**
+   * Extra terms the trainer adds to its objective before the backward, built by the forward since
+   * {@link #beginStep}; null for none. Not part of the loss the trainer reports.
+   *
+   * @return a scalar in the step's graph, or null
+   */
+  NDArray auxiliaryLoss();
+
+  /** After the optimizer update of the step; release the step's arrays here. */
+  void endStep();
+
+  /**
+   * Test-then-train's scoring for a fresh labelled batch: scores it with the current model, and may
+   * adapt between parts of it before the trainer's slow step on the whole batch.
+   *
+   * @param indices (B, F) row indices
+   * @param labels (B, 1) labels, on the same manager
+   * @return (B, 1) probabilities from before the model saw each example's label
+   */
+  NDArray scoreThenAdapt(NDArray indices, NDArray labels);
+}
