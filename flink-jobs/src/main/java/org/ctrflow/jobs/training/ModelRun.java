@@ -23,7 +23,10 @@ import org.ctrflow.models.training.TrainerConfig;
  *
  * <p>Batches flush on size, and when the operator calls {@link #flush()} (on its timer, before a
  * publication and before a checkpoint), never on a wall-clock wait inside: so at a checkpoint every
- * example that arrived before the barrier has been trained, and none is pending.
+ * example that arrived before the barrier has been trained, and none is pending. Such a flush may
+ * leave a single example, which batch norm cannot train on alone (PyTorch: "Expected more than 1
+ * value per channel when training"): it trains paired with the previous example at weight 0, which
+ * adds nothing to the loss and only shares the batch statistics.
  */
 final class ModelRun implements AutoCloseable {
 
@@ -37,6 +40,7 @@ final class ModelRun implements AutoCloseable {
   private long examplesAtLastReport;
   private long lastReportMillis;
   private long lastPublishMillis;
+  private long[] previousRows;
 
   /**
    * @param restored the model's checkpoint entry, or null for a fresh start
@@ -143,11 +147,25 @@ final class ModelRun implements AutoCloseable {
   }
 
   private void train(MicroBatcher.Batch batch) {
-    double[] scores =
-        trainer.scoreThenTrain(batch.rows(), batch.size(), batch.labels(), batch.weights());
+    int fields = batch.rows().length / batch.size();
+    double[] scores;
+    if (batch.size() == 1) {
+      // The very first example, alone, pairs with itself (still at weight 0).
+      long[] partner = previousRows != null ? previousRows : batch.rows();
+      long[] rows = new long[2 * fields];
+      System.arraycopy(partner, 0, rows, 0, fields);
+      System.arraycopy(batch.rows(), 0, rows, fields, fields);
+      float[] labels = {0f, batch.labels()[0]};
+      float[] weights = {0f, batch.weights()[0]};
+      scores = new double[] {trainer.scoreThenTrain(rows, 2, labels, weights)[1]};
+    } else {
+      scores = trainer.scoreThenTrain(batch.rows(), batch.size(), batch.labels(), batch.weights());
+    }
     for (int i = 0; i < batch.size(); i++) {
       metrics.update(scores[i], (int) batch.labels()[i], batch.weights()[i]);
     }
+    previousRows = new long[fields];
+    System.arraycopy(batch.rows(), (batch.size() - 1) * fields, previousRows, 0, fields);
     examplesTrained += batch.size();
   }
 
