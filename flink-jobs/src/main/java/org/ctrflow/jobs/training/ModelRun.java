@@ -147,6 +147,7 @@ final class ModelRun implements AutoCloseable {
   }
 
   private void train(MicroBatcher.Batch batch) {
+    PyTorchThreads.gradModeOff();
     int fields = batch.rows().length / batch.size();
     double[] scores;
     if (batch.size() == 1) {
