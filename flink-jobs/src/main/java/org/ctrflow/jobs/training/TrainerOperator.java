@@ -11,18 +11,13 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.InternalTimer;
-import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 import org.apache.flink.util.OutputTag;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.events.TrainingMetrics;
@@ -33,26 +28,28 @@ import org.ctrflow.models.snapshot.ModelStore;
 import org.ctrflow.models.training.TrainerConfig;
 
 /**
- * Trains the models of a {@link TrainingSetup}, keyed by model name: each model lives in exactly
- * one subtask, which runs its {@link ModelRun} on the task thread (DJL allows one gradient
- * collector per JVM; {@code OnlineTrainer} serialises the steps of subtasks sharing a JVM).
+ * Trains the models of a {@link TrainingSetup}. Model {@code i} (in the setup's order) lives in
+ * subtask {@code i mod parallelism}: {@link ModelPartitioner} sends its examples there, and that
+ * subtask runs its {@link ModelRun} on the task thread (DJL allows one gradient collector per JVM;
+ * {@code OnlineTrainer} serialises the steps of subtasks sharing a JVM). Placing models by index
+ * rather than by key hash spreads them evenly: Flink's key groups put {@code finalmlp}, {@code
+ * dnn}, {@code dualmlp} and {@code memnet} all on subtask 0 of 2.
  *
  * <p>Publishes a version when {@code publishEveryExamples} examples were trained since the last
  * one, or on a processing-time tick at least {@code publishIntervalMillis} after it; every tick
- * ({@code tickMillis}, a keyed timer per model) also trains the pending partial batch and reports
- * {@link TrainingMetrics} on the {@link #METRICS} side output. At the end of a bounded input every
- * model trains what is pending, publishes and reports once more.
+ * ({@code tickMillis}) also trains each model's pending partial batch and reports {@link
+ * TrainingMetrics} on the {@link #METRICS} side output. At the end of a bounded input every model
+ * trains what is pending, publishes and reports once more.
  *
  * <p>State: each model's {@link ModelCheckpoint} (weights, optimizer, progress, publisher) in
- * <em>union</em> operator list state, because the weights are one value per model that must be
- * written exactly at the barrier (keyed state has no hook there). On restore every subtask reads
- * all entries and keeps the models whose key group it owns, so rescaling works; the cost is that
- * every subtask reads every model's entry once. Before the snapshot each model trains its pending
+ * <em>union</em> operator list state. On restore every subtask reads all entries and keeps the
+ * models it now owns, so a change of parallelism moves models correctly; the cost is that every
+ * subtask reads every model's entry once. Before the snapshot each model trains its pending
  * examples, so the state covers exactly the examples before the barrier.
  */
 public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     implements OneInputStreamOperator<EncodedExample, ModelUpdate>,
-        Triggerable<String, VoidNamespace>,
+        ProcessingTimeService.ProcessingTimeCallback,
         BoundedOneInput {
 
   private static final long serialVersionUID = 1L;
@@ -70,7 +67,6 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
   private transient FeatureSchema schema;
   private transient TrainerConfig trainerConfig;
   private transient ModelStore store;
-  private transient InternalTimerService<VoidNamespace> timers;
 
   public TrainerOperator(TrainingSetup setup) {
     this.setup = setup;
@@ -89,17 +85,25 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     if (context.isRestored()) {
       for (byte[] entry : checkpoints.get()) {
         ModelCheckpoint checkpoint = ModelCheckpoint.fromBytes(entry);
-        if (ownsKey(checkpoint.modelName())) {
+        if (owns(checkpoint.modelName())) {
           restored.put(checkpoint.modelName(), checkpoint);
         }
       }
     }
   }
 
-  private boolean ownsKey(String model) {
+  /** Whether this subtask trains {@code model}; false for a model the setup no longer has. */
+  private boolean owns(String model) {
     TaskInfo task = getRuntimeContext().getTaskInfo();
-    return KeyGroupRangeAssignment.assignKeyToParallelOperator(
-            model, task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks())
+    int index = setup.modelNames().indexOf(model);
+    if (index < 0) {
+      LOG.warn(
+          "Dropping the restored state of model '{}': it is not in this job's models {}",
+          model,
+          setup.modelNames());
+      return false;
+    }
+    return ModelPartitioner.subtask(index, task.getNumberOfParallelSubtasks())
         == task.getIndexOfThisSubtask();
   }
 
@@ -113,19 +117,12 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     store = new DirectoryModelStore(Path.of(setup.modelStore()));
     runs = new TreeMap<>();
     gauges = new HashMap<>();
-    timers = getInternalTimerService("training-ticks", VoidNamespaceSerializer.INSTANCE, this);
-    // Restored models come back with their keyed tick timers; they get no new ones.
     for (ModelCheckpoint checkpoint : restored.values()) {
-      if (models.containsKey(checkpoint.modelName())) {
-        start(checkpoint.modelName(), checkpoint);
-      } else {
-        LOG.warn(
-            "Dropping the restored state of model '{}': it is not in this job's models {}",
-            checkpoint.modelName(),
-            models.keySet());
-      }
+      start(checkpoint.modelName(), checkpoint);
     }
     restored.clear();
+    ProcessingTimeService time = getProcessingTimeService();
+    time.registerTimer(time.getCurrentProcessingTime() + setup.tickMillis(), this);
   }
 
   @Override
@@ -134,30 +131,24 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
     ModelRun run = runs.get(example.model());
     if (run == null) {
       run = start(example.model(), null);
-      timers.registerProcessingTimeTimer(
-          VoidNamespace.INSTANCE, timers.currentProcessingTime() + setup.tickMillis());
     }
     run.add(example.rows(), example.label(), example.weight());
     if (run.examplesSincePublish() >= setup.publishEveryExamples()) {
-      publish(run, timers.currentProcessingTime());
+      publish(run, getProcessingTimeService().getCurrentProcessingTime());
     }
   }
 
+  /** The tick: train pending partial batches, publish what is due by time, report metrics. */
   @Override
-  public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-    ModelRun run = runs.get(timer.getKey());
-    long now = timers.currentProcessingTime();
-    run.flush();
-    if (run.millisSincePublish(now) >= setup.publishIntervalMillis()) {
-      publish(run, now);
+  public void onProcessingTime(long time) throws Exception {
+    for (ModelRun run : runs.values()) {
+      run.flush();
+      if (run.millisSincePublish(time) >= setup.publishIntervalMillis()) {
+        publish(run, time);
+      }
+      report(run, time);
     }
-    report(run, now);
-    timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, now + setup.tickMillis());
-  }
-
-  @Override
-  public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
-    throw new IllegalStateException("the trainer registers no event-time timers");
+    getProcessingTimeService().registerTimer(time + setup.tickMillis(), this);
   }
 
   @Override

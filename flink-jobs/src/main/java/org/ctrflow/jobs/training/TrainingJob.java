@@ -3,7 +3,6 @@ package org.ctrflow.jobs.training;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
@@ -28,7 +27,7 @@ import org.ctrflow.jobs.kafka.RawRecord;
  * chunks) and per-model metrics out; malformed examples to the dead-letter sink.
  *
  * <pre>
- *   examples ─► parse ─► encode, one copy per model ─► keyBy(model) ─► train ─► updates
+ *   examples ─► parse ─► encode, one copy per model ─► to the model's subtask ─► train ─► updates
  *                 └─► dead letters                                      └─► metrics (side output)
  * </pre>
  *
@@ -86,7 +85,7 @@ public final class TrainingJob {
             .flatMap(new ExampleEncoder(setup))
             .uid("encode-examples")
             .name("encode for " + setup.modelNames())
-            .keyBy(EncodedExample::model, Types.STRING)
+            .partitionCustom(new ModelPartitioner(setup.modelNames()), EncodedExample::model)
             .transform("train", TypeInformation.of(ModelUpdate.class), new TrainerOperator(setup))
             .uid("trainer");
     versions.sinkTo(updates).uid("model-update-sink").name("model updates");

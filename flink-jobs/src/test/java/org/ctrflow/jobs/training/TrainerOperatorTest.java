@@ -10,11 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.events.TrainingMetrics;
 import org.ctrflow.models.snapshot.DeltaChunks;
@@ -25,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The trainer operator in Flink's keyed operator harness: cadence, timers, state, rescaling. */
+/** The trainer operator in Flink's operator harness: cadence, timers, state, rescaling. */
 @Timeout(90)
 class TrainerOperatorTest {
 
@@ -34,15 +33,10 @@ class TrainerOperatorTest {
   @TempDir Path store;
   private final Random random = new Random(11);
 
-  private KeyedOneInputStreamOperatorTestHarness<String, EncodedExample, ModelUpdate> harness(
+  private OneInputStreamOperatorTestHarness<EncodedExample, ModelUpdate> harness(
       TrainingSetup setup, int parallelism, int subtask) throws Exception {
-    return new KeyedOneInputStreamOperatorTestHarness<>(
-        new TrainerOperator(setup),
-        EncodedExample::model,
-        Types.STRING,
-        MAX_PARALLELISM,
-        parallelism,
-        subtask);
+    return new OneInputStreamOperatorTestHarness<>(
+        new TrainerOperator(setup), MAX_PARALLELISM, parallelism, subtask);
   }
 
   @Test
@@ -184,9 +178,11 @@ class TrainerOperatorTest {
   }
 
   @Test
-  void rescalingHandsEachModelToExactlyOneSubtask() throws Exception {
+  void modelsSpreadOverSubtasksAndRescalingHandsEachToExactlyOne() throws Exception {
     List<String> names = List.of("finalmlp", "dnn", "dualmlp");
     TrainingSetup setup = setup(names, 8, 1_000_000, 1_000_000, 1_000_000, store);
+    ModelPartitioner partitioner = new ModelPartitioner(names);
+    assertThat(names.stream().map(n -> partitioner.partition(n, 2))).containsExactly(0, 1, 0);
     OperatorSubtaskState checkpoint;
     try (var h = harness(setup, 1, 0)) {
       h.open();
@@ -197,7 +193,7 @@ class TrainerOperatorTest {
       }
       checkpoint = h.snapshot(1, 1);
     }
-    List<TrainingMetrics> reports = new ArrayList<>();
+    List<List<String>> modelsBySubtask = new ArrayList<>();
     for (int subtask = 0; subtask < 2; subtask++) {
       OperatorSubtaskState part =
           AbstractStreamOperatorTestHarness.repartitionOperatorState(
@@ -206,17 +202,16 @@ class TrainerOperatorTest {
         h.initializeState(part);
         h.open();
         h.endInput();
-        reports.addAll(metrics(h));
+        List<TrainingMetrics> reports = metrics(h);
+        assertThat(reports).allSatisfy(m -> assertThat(m.examplesTrained()).isEqualTo(30));
+        modelsBySubtask.add(reports.stream().map(TrainingMetrics::modelName).toList());
       }
     }
-    assertThat(reports)
-        .extracting(TrainingMetrics::modelName)
-        .containsExactlyInAnyOrderElementsOf(names);
-    assertThat(reports).allSatisfy(m -> assertThat(m.examplesTrained()).isEqualTo(30));
+    assertThat(modelsBySubtask).containsExactly(List.of("dualmlp", "finalmlp"), List.of("dnn"));
   }
 
   private static List<TrainingMetrics> metrics(
-      KeyedOneInputStreamOperatorTestHarness<String, EncodedExample, ModelUpdate> h) {
+      OneInputStreamOperatorTestHarness<EncodedExample, ModelUpdate> h) {
     var queue = h.getSideOutput(TrainerOperator.METRICS);
     return queue == null ? List.of() : queue.stream().map(StreamRecord::getValue).toList();
   }
