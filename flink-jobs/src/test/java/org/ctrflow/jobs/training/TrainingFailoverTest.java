@@ -138,7 +138,7 @@ class TrainingFailoverTest {
     @Override
     public LabeledExample map(LabeledExample example) {
       ATTEMPTS.add(getRuntimeContext().getTaskInfo().getAttemptNumber());
-      if (checkpointed && ++sinceCheckpoint == 2_000 && FAILED.compareAndSet(false, true)) {
+      if (checkpointed && ++sinceCheckpoint == 10_000 && FAILED.compareAndSet(false, true)) {
         throw new IllegalStateException("injected failure after a completed checkpoint");
       }
       return example;
