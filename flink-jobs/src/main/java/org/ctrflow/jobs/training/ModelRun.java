@@ -11,7 +11,6 @@ import org.ctrflow.models.metrics.ModelMetrics;
 import org.ctrflow.models.snapshot.ModelPublisher;
 import org.ctrflow.models.snapshot.ModelStore;
 import org.ctrflow.models.snapshot.PublisherState;
-import org.ctrflow.models.snapshot.SnapshotFormatException;
 import org.ctrflow.models.training.MicroBatcher;
 import org.ctrflow.models.training.OnlineTrainer;
 import org.ctrflow.models.training.TrainerConfig;
@@ -66,7 +65,7 @@ final class ModelRun implements AutoCloseable {
         publisherState = ModelPublisher.resume(restored.publisher(), store, name);
       }
       publisher = new ModelPublisher(name, schema, store, snapshotEvery, publisherState);
-    } catch (SnapshotFormatException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       trainer.close();
       throw e;
     }

@@ -66,7 +66,10 @@ class TrainingFailoverTest {
       admin.createTopics(Topic.specs(prefix));
     }
     TrainingJobHarness io = new TrainingJobHarness(kafka.bootstrapServers(), prefix);
+    long start = System.nanoTime();
     int examples = io.produceFrappe(frappe, List.of());
+    System.out.printf(
+        "produced %d examples in %.1f s%n", examples, (System.nanoTime() - start) / 1e9);
 
     TrainingSetup setup =
         TrainingSetup.of(
@@ -95,7 +98,9 @@ class TrainingFailoverTest {
             .returns(TypeInformation.of(LabeledExample.class))
             .uid("fail-once")
             .name("fail once after a checkpoint"));
+    start = System.nanoTime();
     env.execute("training job with a failover");
+    System.out.printf("job ran %.1f s%n", (System.nanoTime() - start) / 1e9);
 
     assertThat(FailOnceAfterCheckpoint.FAILED).as("the injected failure happened").isTrue();
     assertThat(FailOnceAfterCheckpoint.ATTEMPTS).as("task attempts seen").contains(0, 1);
