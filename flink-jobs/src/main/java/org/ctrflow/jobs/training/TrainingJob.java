@@ -97,6 +97,42 @@ public final class TrainingJob {
   }
 
   /**
+   * The job on Kafka topics under {@code prefix}: updates and dead letters exactly-once (with
+   * transactional ids {@code <prefix>-training-updates} and {@code <prefix>-training-dead-letters},
+   * stable across restarts), metrics at-least-once.
+   *
+   * @param examples a source of the {@code labeled-examples} topic (unbounded in production,
+   *     bounded in tests and replays)
+   */
+  public static TrainingJob onKafka(
+      String bootstrap, String prefix, Source<RawRecord, ?, ?> examples, TrainingSetup setup) {
+    return new TrainingJob(
+        examples,
+        KafkaEvents.sink(
+            bootstrap,
+            Topic.MODEL_UPDATES,
+            prefix,
+            ModelUpdate.class,
+            DeliveryGuarantee.EXACTLY_ONCE,
+            prefix + "-training-updates"),
+        KafkaEvents.sink(
+            bootstrap,
+            Topic.METRICS,
+            prefix,
+            TrainingMetrics.class,
+            DeliveryGuarantee.AT_LEAST_ONCE,
+            null),
+        KafkaEvents.sink(
+            bootstrap,
+            Topic.DEAD_LETTER,
+            prefix,
+            DeadLetter.class,
+            DeliveryGuarantee.EXACTLY_ONCE,
+            prefix + "-training-dead-letters"),
+        setup);
+  }
+
+  /**
    * Runs the job against Kafka; options: see {@link TrainingJobOptions} ({@code --bootstrap-servers
    * HOST:PORT --model-store DIR [--models finalmlp,dnn] ...}).
    */
@@ -111,34 +147,15 @@ public final class TrainingJob {
     env.enableCheckpointing(
         options.get(TrainingJobOptions.CHECKPOINT_INTERVAL).toMillis(),
         CheckpointingMode.EXACTLY_ONCE);
-    new TrainingJob(
+    onKafka(
+            bootstrap,
+            prefix,
             KafkaEvents.rawSource(
                     bootstrap,
                     List.of(Topic.LABELED_EXAMPLES.name(prefix)),
                     group,
                     OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .build(),
-            KafkaEvents.sink(
-                bootstrap,
-                Topic.MODEL_UPDATES,
-                prefix,
-                ModelUpdate.class,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                prefix + "-training-updates"),
-            KafkaEvents.sink(
-                bootstrap,
-                Topic.METRICS,
-                prefix,
-                TrainingMetrics.class,
-                DeliveryGuarantee.AT_LEAST_ONCE,
-                null),
-            KafkaEvents.sink(
-                bootstrap,
-                Topic.DEAD_LETTER,
-                prefix,
-                DeadLetter.class,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                prefix + "-training-dead-letters"),
             setup)
         .build(env);
     env.execute("ctrflow training " + setup.modelNames());

@@ -11,8 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.ctrflow.connectors.events.DeadLetter;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.LabelSource;
 import org.ctrflow.connectors.events.LabeledExample;
@@ -45,9 +45,11 @@ final class TrainingJobHarness {
     this.prefix = prefix;
   }
 
-  /** The job against this broker: bounded source, exactly-once updates and dead letters. */
+  /** The job against this broker, reading the examples present when it starts. */
   TrainingJob job(TrainingSetup setup) {
-    return new TrainingJob(
+    return TrainingJob.onKafka(
+        bootstrap,
+        prefix,
         KafkaEvents.rawSource(
                 bootstrap,
                 List.of(Topic.LABELED_EXAMPLES.name(prefix)),
@@ -55,28 +57,16 @@ final class TrainingJobHarness {
                 OffsetsInitializer.earliest())
             .setBounded(OffsetsInitializer.latest())
             .build(),
-        KafkaEvents.sink(
-            bootstrap,
-            Topic.MODEL_UPDATES,
-            prefix,
-            ModelUpdate.class,
-            DeliveryGuarantee.EXACTLY_ONCE,
-            prefix + "-updates"),
-        KafkaEvents.sink(
-            bootstrap,
-            Topic.METRICS,
-            prefix,
-            TrainingMetrics.class,
-            DeliveryGuarantee.AT_LEAST_ONCE,
-            null),
-        KafkaEvents.sink(
-            bootstrap,
-            Topic.DEAD_LETTER,
-            prefix,
-            DeadLetter.class,
-            DeliveryGuarantee.EXACTLY_ONCE,
-            prefix + "-dead"),
         setup);
+  }
+
+  /** One TaskManager with two slots: both trainer subtasks share this JVM, as in a failover. */
+  static MiniClusterExtension miniCluster() {
+    return new MiniClusterExtension(
+        new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
   }
 
   /** Frappe's rows as labeled examples (ids from line numbers), then {@code malformed} records. */
