@@ -1,7 +1,6 @@
 package org.ctrflow.jobs.join;
 
 import java.util.List;
-import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -33,11 +32,11 @@ import org.ctrflow.jobs.submit.JobOptions;
  * out. Sources and sinks are constructor arguments (Kafka in {@link #main}, anything in tests).
  *
  * <pre>
- * impressions ─ parse ─ watermarks ─┐ keyBy id
- *                                   ├─ {@link LabelJoinFunction} ─┐
- * clicks ────── parse ─ watermarks ─┘ keyBy impressionId         ├─ examples sink
- * human-labels ─ parse ─ keyBy sampleId ─ {@link HumanLabelDeduplicator} ─┘
- * parse failures + unattributed clicks ───────────────────────────── dead-letter sink
+ * impressions (watermarks per partition) ─ parse ─┐ keyBy id
+ *                                                 ├─ {@link LabelJoinFunction} ─┐
+ * clicks (watermarks per partition) ────── parse ─┘ keyBy impressionId         ├─ examples
+ * human-labels ─ parse ─ keyBy sampleId ─ {@link HumanLabelDeduplicator} ─────┘
+ * parse failures + unattributed clicks ──────────────────────────────── dead letters
  * </pre>
  *
  * Every stateful operator has a fixed uid, so a savepoint restores into a newer version of the job.
@@ -84,23 +83,17 @@ public final class LabelJoinJob {
   /** Adds sources and operators to {@code env}; the caller connects the outputs. */
   public Outputs build(StreamExecutionEnvironment env) {
     SingleOutputStreamOperator<Impression> parsedImpressions =
-        parse(env, impressions, Impression.class, "impressions");
-    SingleOutputStreamOperator<Click> parsedClicks = parse(env, clicks, Click.class, "clicks");
+        parse(env, impressions, eventTimeWatermarks(), Impression.class, "impressions");
+    SingleOutputStreamOperator<Click> parsedClicks =
+        parse(env, clicks, eventTimeWatermarks(), Click.class, "clicks");
     SingleOutputStreamOperator<HumanLabel> parsedLabels =
-        parse(env, humanLabels, HumanLabel.class, "human-labels");
+        // Human labels need no event time: they become examples as they come.
+        parse(env, humanLabels, WatermarkStrategy.noWatermarks(), HumanLabel.class, "human-labels");
 
     SingleOutputStreamOperator<LabeledExample> joined =
         parsedImpressions
-            .assignTimestampsAndWatermarks(watermarks(Impression::eventTime))
-            .name("impression watermarks")
-            .uid("impression-watermarks")
             .keyBy(Impression::id)
-            .connect(
-                parsedClicks
-                    .assignTimestampsAndWatermarks(watermarks(Click::eventTime))
-                    .name("click watermarks")
-                    .uid("click-watermarks")
-                    .keyBy(Click::impressionId))
+            .connect(parsedClicks.keyBy(Click::impressionId))
             .process(new LabelJoinFunction(settings))
             .name("join impressions and clicks")
             .uid(UID_JOIN);
@@ -121,26 +114,23 @@ public final class LabelJoinJob {
     return new Outputs(joined.union(human), dead);
   }
 
-  private <T extends Event> WatermarkStrategy<T> watermarks(EventTime<T> eventTime) {
-    return WatermarkStrategy.<T>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
-        .withTimestampAssigner(eventTime)
+  /**
+   * Bounded out-of-orderness watermarks per Kafka partition, from each record's event time; a
+   * partition idle for the idle timeout stops holding the others back.
+   */
+  private WatermarkStrategy<RawRecord> eventTimeWatermarks() {
+    return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+        .withTimestampAssigner(new RawEventTime())
         .withIdleness(settings.idleTimeout());
   }
 
-  /** An event's event time, for the watermark strategies. */
-  @FunctionalInterface
-  private interface EventTime<T> extends SerializableTimestampAssigner<T> {
-    long of(T event);
-
-    @Override
-    default long extractTimestamp(T event, long recordTimestamp) {
-      return of(event);
-    }
-  }
-
   private static <T extends Event> SingleOutputStreamOperator<T> parse(
-      StreamExecutionEnvironment env, Source<RawRecord, ?, ?> source, Class<T> type, String name) {
-    return env.fromSource(source, WatermarkStrategy.noWatermarks(), name)
+      StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source,
+      WatermarkStrategy<RawRecord> watermarks,
+      Class<T> type,
+      String name) {
+    return env.fromSource(source, watermarks, name)
         .uid(name + "-source")
         .process(new EventParser<>(type))
         .name("parse " + name)
