@@ -9,6 +9,8 @@ import org.ctrflow.launcher.models.BenchCommand;
 import org.ctrflow.launcher.models.PrequentialCommand;
 import org.ctrflow.launcher.models.TrainOfflineCommand;
 import org.ctrflow.launcher.replay.ReplayCommand;
+import org.ctrflow.launcher.submit.StopCommand;
+import org.ctrflow.launcher.submit.SubmitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,6 +25,8 @@ import picocli.CommandLine.Command;
       KafkaCommand.class,
       TopicsCommand.class,
       ClusterCommand.class,
+      SubmitCommand.class,
+      StopCommand.class,
       ReplayCommand.class,
       GenerateCommand.class,
       TrainOfflineCommand.class,
