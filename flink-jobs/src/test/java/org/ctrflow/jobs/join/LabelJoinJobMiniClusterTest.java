@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -58,7 +57,7 @@ class LabelJoinJobMiniClusterTest {
               .build());
 
   @Test
-  @Timeout(120)
+  @Timeout(180)
   void joinsWithExactCountsAndBalancedCounters(KafkaTestCluster kafka) throws Exception {
     String prefix = setUp(kafka);
     StreamExecutionEnvironment env = environment(prefix, "none");
@@ -103,7 +102,7 @@ class LabelJoinJobMiniClusterTest {
   }
 
   @Test
-  @Timeout(150)
+  @Timeout(180)
   void aTaskFailureMidStreamLosesAndDoublesNoExample(KafkaTestCluster kafka) throws Exception {
     String prefix = setUp(kafka);
     StreamExecutionEnvironment env = environment(prefix, "fixed-delay");
@@ -147,10 +146,11 @@ class LabelJoinJobMiniClusterTest {
   }
 
   /**
-   * Fails its task once, after a checkpoint completed and 300 examples passed, so the job restores
-   * from that checkpoint with join state (pending impressions, timers, outcomes) inside. Slowed to
-   * 1 ms per example so the stream spans several checkpoints. Static maps, keyed by the test's
-   * topic prefix: the MiniCluster runs tasks in this JVM.
+   * Fails its task once, at the first example after a checkpoint that was taken once this subtask
+   * had passed 200 examples, so the job restores from a checkpoint with join state (pending
+   * impressions, timers, outcomes) and Kafka offsets inside. Until then each example takes 25 ms
+   * (checkpoints took up to 4 s to complete on a loaded 2-core machine), so the stream outlasts
+   * one. Static maps, keyed by the test's topic prefix: the MiniCluster runs tasks in this JVM.
    */
   static final class FailOnceAfterACheckpoint
       implements MapFunction<LabeledExample, LabeledExample>, CheckpointListener {
@@ -159,7 +159,8 @@ class LabelJoinJobMiniClusterTest {
     static final Map<String, AtomicInteger> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final String run;
-    private transient AtomicBoolean checkpointed;
+    private transient int seenHere;
+    private transient boolean checkpointedWithState;
 
     FailOnceAfterACheckpoint(String run) {
       this.run = run;
@@ -169,23 +170,24 @@ class LabelJoinJobMiniClusterTest {
 
     @Override
     public LabeledExample map(LabeledExample example) throws Exception {
-      Thread.sleep(5);
-      int seen = SEEN.get(run).incrementAndGet();
-      if (checkpointed != null
-          && checkpointed.get()
-          && seen >= 300
-          && FAILED.replace(run, false, true)) {
-        throw new IllegalStateException("injected failure after " + seen + " examples");
+      SEEN.get(run).incrementAndGet();
+      seenHere++;
+      if (checkpointedWithState) {
+        if (FAILED.replace(run, false, true)) {
+          throw new IllegalStateException("injected failure after " + seenHere + " examples");
+        }
+      } else if (!FAILED.get(run)) {
+        Thread.sleep(25);
       }
       return example;
     }
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-      if (checkpointed == null) {
-        checkpointed = new AtomicBoolean();
+      // Called between records, on the task's thread; the checkpoint covers what came before.
+      if (seenHere >= 200) {
+        checkpointedWithState = true;
       }
-      checkpointed.set(true);
     }
   }
 
