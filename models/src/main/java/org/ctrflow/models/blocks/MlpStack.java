@@ -5,7 +5,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.norm.Dropout;
 import java.util.List;
 
 /**
@@ -31,7 +30,7 @@ public final class MlpStack extends SequentialBlock {
       }
       add(Activation.reluBlock());
       if (builder.dropout > 0f) {
-        add(Dropout.builder().optRate(builder.dropout).build());
+        add(MaskDropout.builder().optRate(builder.dropout).build());
       }
     }
     if (builder.outputUnits > 0) {
