@@ -72,8 +72,25 @@ public final class BenchCommand {
         description = "Seconds to time each measurement (default: ${DEFAULT-VALUE}).")
     double seconds = 10;
 
+    @Option(
+        names = "--report-every",
+        description =
+            "Seconds between progress lines (elapsed, samples/s of the interval, RSS and peak RSS)"
+                + " during each measurement, e.g. 60 with --seconds 600 to watch memory over a"
+                + " 10-minute run; 0 (default) prints none.")
+    double reportEvery = 0;
+
+    @Option(
+        names = "--train-only",
+        description = "Time training only; the score+train and predict columns print '-'.")
+    boolean trainOnly;
+
     @Override
     public Integer call() throws IOException {
+      if (!(reportEvery >= 0)) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--report-every must be >= 0 seconds, e.g. 60; was " + reportEvery);
+      }
       for (int batch : batches) {
         if (batch < 1) {
           throw new picocli.CommandLine.ParameterException(
@@ -93,44 +110,85 @@ public final class BenchCommand {
         try (OnlineTrainer trainer =
             new OnlineTrainer(config, TrainerConfig.builder().batchSize(batch).build())) {
           double train =
-              rate(batch, s -> trainer.train(inputs.rows(s), batch, inputs.labels(s), null));
-          double prequential =
               rate(
+                  out,
+                  "train",
                   batch,
-                  s -> trainer.scoreThenTrain(inputs.rows(s), batch, inputs.labels(s), null));
-          double predict = rate(batch, s -> trainer.predict(inputs.rows(s), batch));
+                  s -> trainer.train(inputs.rows(s), batch, inputs.labels(s), null));
+          double prequential =
+              trainOnly
+                  ? Double.NaN
+                  : rate(
+                      out,
+                      "score+train",
+                      batch,
+                      s -> trainer.scoreThenTrain(inputs.rows(s), batch, inputs.labels(s), null));
+          double predict =
+              trainOnly
+                  ? Double.NaN
+                  : rate(out, "predict", batch, s -> trainer.predict(inputs.rows(s), batch));
           out.printf(
-              "%-7s %-9s %6d %,14.0f %,16.0f %,14.0f %8d%n",
+              "%-7s %-9s %6d %14s %16s %14s %8d%n",
               size.name().toLowerCase(java.util.Locale.ROOT),
               model,
               batch,
-              train,
-              prequential,
-              predict,
-              rssMegabytes());
+              perSecond(train),
+              perSecond(prequential),
+              perSecond(predict),
+              memoryMegabytes("VmRSS:"));
           out.flush();
         }
       }
       return 0;
     }
 
-    /** Samples/s of {@code step} after a warm-up, over about {@link #seconds}. */
-    private double rate(int batch, java.util.function.IntConsumer step) {
+    /**
+     * Samples/s of {@code step} after a warm-up, over about {@link #seconds}; with {@link
+     * #reportEvery}, a progress line per interval.
+     */
+    private double rate(
+        PrintWriter out, String what, int batch, java.util.function.IntConsumer step)
+        throws IOException {
       for (int s = 0; s < 10; s++) {
         step.accept(s);
       }
       long start = System.nanoTime();
       long budget = (long) (seconds * 1e9);
+      long interval = (long) (reportEvery * 1e9);
+      long nextReport = start + interval;
+      long intervalStart = start;
+      int intervalSteps = 0;
       int steps = 0;
       while (System.nanoTime() - start < budget) {
         step.accept(steps++);
+        intervalSteps++;
+        long now = System.nanoTime();
+        if (interval > 0 && now >= nextReport) {
+          out.printf(
+              "  %-11s batch %5d  %6.0f s  %,10.0f samples/s  RSS %5d MB  peak %5d MB%n",
+              what,
+              batch,
+              (now - start) / 1e9,
+              intervalSteps * (double) batch / ((now - intervalStart) / 1e9),
+              memoryMegabytes("VmRSS:"),
+              memoryMegabytes("VmHWM:"));
+          out.flush();
+          nextReport += interval;
+          intervalStart = now;
+          intervalSteps = 0;
+        }
       }
       return (double) steps * batch / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static long rssMegabytes() throws IOException {
+    private static String perSecond(double rate) {
+      return Double.isNaN(rate) ? "-" : String.format("%,.0f", rate);
+    }
+
+    /** A memory line of /proc/self/status (VmRSS: resident now, VmHWM: peak resident) in MB. */
+    private static long memoryMegabytes(String key) throws IOException {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(key)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
         }
       }

@@ -23,6 +23,31 @@ class BenchCommandTest {
   }
 
   @Test
+  void reportsProgressAndMemoryPerIntervalAndCanTimeTrainingOnly() {
+    CommandRun run =
+        CommandRun.execute(
+            new BenchCommand(),
+            "model",
+            "--batch",
+            "8",
+            "--seconds",
+            "0.5",
+            "--report-every",
+            "0.1",
+            "--train-only");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    String[] lines = run.out().strip().split("\n");
+    assertThat(lines.length).isBetween(3, 8);
+    assertThat(lines[1])
+        .matches(
+            "\\s+train\\s+batch\\s+8\\s+0 s\\s+[\\d,]+ samples/s\\s+RSS\\s+\\d+ MB\\s+peak\\s+\\d+ MB");
+    assertThat(lines[lines.length - 1])
+        .matches("frappe\\s+finalmlp\\s+8\\s+[\\d,]+\\s+-\\s+-\\s+\\d+");
+    assertThat(run.out()).doesNotContain("score+train  ", "predict  ");
+  }
+
+  @Test
   void rejectsANonPositiveBatch() {
     CommandRun run = CommandRun.execute(new BenchCommand(), "model", "--batch", "0");
     assertThat(run.exitCode()).isEqualTo(2);

@@ -98,7 +98,7 @@ public abstract class CtrModelBlock extends AbstractBlock {
    * @return (B, 1) probabilities
    */
   public NDArray predictWithDropout(NDArray indices) {
-    ParameterStore store = new McDropout.PassStore(indices.getManager());
+    ParameterStore store = new MaskDropout.PassStore(indices.getManager());
     return Activation.sigmoid(forward(store, new NDList(indices), false).singletonOrThrow());
   }
 

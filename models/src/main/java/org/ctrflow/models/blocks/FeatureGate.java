@@ -20,7 +20,8 @@ import java.util.List;
  * <p>The gate input c is the embeddings of the declared context fields, cut out of e (so they are
  * the shared table's rows), or, with no context fields, a learnable bias vector of size d. The gate
  * MLP has ReLU hidden layers, no batch norm, and a Linear output to F·d. The factor 2 makes the
- * gate neutral (1) at sigmoid(0).
+ * gate neutral (1) at sigmoid(0). With the bias input the gate is the same for every example and is
+ * computed once per batch: for the Criteo-sized config that was half of a step's arithmetic.
  *
  * <p>Deviation from FuxiCTR: it initialises the bias vector to zeros. With its zero Linear biases
  * every hidden pre-activation is then exactly 0, where ReLU's gradient is 0, so the bias vector and
@@ -88,11 +89,13 @@ public final class FeatureGate extends AbstractBlock {
   }
 
   private NDArray gateInput(ParameterStore parameterStore, NDArray e, boolean training) {
-    long batch = e.getShape().get(0);
     if (contextBias != null) {
       NDArray bias = parameterStore.getValue(contextBias, e.getDevice(), training);
-      // zeros first: the sum then lives on e's (per-step) manager, not on the parameter's.
-      return e.getManager().zeros(new Shape(batch, embeddingDim), e.getDataType()).add(bias);
+      // One row, not one per example: every example's gate input is the same bias, so the gate
+      // MLP runs once per batch and its (1, F·d) output broadcasts over the batch (autograd sums
+      // the batch's gradients into it). zeros first: the sum then lives on e's (per-step)
+      // manager, not on the parameter's.
+      return e.getManager().zeros(new Shape(1, embeddingDim), e.getDataType()).add(bias);
     }
     NDList columns = new NDList(contextFields.size());
     for (int field : contextFields) {

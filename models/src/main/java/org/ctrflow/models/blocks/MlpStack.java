@@ -8,7 +8,7 @@ import ai.djl.nn.norm.BatchNorm;
 import java.util.List;
 
 /**
- * Hidden layers Linear -> [BatchNorm] -> ReLU -> [{@link McDropout}], then an optional output
+ * Hidden layers Linear -> [BatchNorm] -> ReLU -> [{@link MaskDropout}], then an optional output
  * Linear without activation. The gate MLPs, the FinalMLP/DualMLP streams and the DNN baseline are
  * all this block.
  *
@@ -31,7 +31,7 @@ public final class MlpStack extends SequentialBlock {
       }
       add(Activation.reluBlock());
       if (builder.dropout > 0f) {
-        add(new McDropout(builder.dropout));
+        add(MaskDropout.builder().optRate(builder.dropout).build());
       }
     }
     if (builder.outputUnits > 0) {

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
@@ -18,13 +17,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.ctrflow.models.blocks.CtrModelBlock;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.blocks.CtrModels;
+import org.ctrflow.models.blocks.HostBuffer;
 import org.ctrflow.models.snapshot.SnapshotFormatException;
 import org.ctrflow.models.snapshot.TrainerState;
 
@@ -68,6 +67,8 @@ public final class OnlineTrainer implements AutoCloseable {
   private final BatchInputs inputs;
   private final ReplayBuffer replay;
   private final TrainingHooks hooks;
+  // Inputs go through one reused direct buffer: fresh direct buffers per step cost page faults.
+  private final HostBuffer staging = new HostBuffer();
   private float learningRateScale = 1f;
   private double lastGradientNorm = Double.NaN;
 
@@ -159,7 +160,7 @@ public final class OnlineTrainer implements AutoCloseable {
   public double[] predict(long[] rows, int batchSize) {
     inputs.checkRows(rows, batchSize);
     try (NDManager step = manager.newSubManager()) {
-      NDArray x = step.create(rows, new Shape(batchSize, fields));
+      NDArray x = staging.create(step, rows, new Shape(batchSize, fields));
       float[] p = block.predict(x).toFloatArray();
       double[] scores = new double[batchSize];
       for (int i = 0; i < batchSize; i++) {
@@ -224,13 +225,12 @@ public final class OnlineTrainer implements AutoCloseable {
       long[] distinct = new long[rows.length];
       long[] local = new long[rows.length];
       int count = inputs.indexRows(rows, distinct, local);
-      NDArray rowIds = step.create(Arrays.copyOf(distinct, count));
-      NDArray leaf = table.getArray().get(new NDIndex("{}", rowIds));
-      leaf.attach(step);
+      NDArray rowIds = staging.create(step, distinct, new Shape(count));
+      NDArray leaf = LazyAdam.gatherRows(table.getArray(), rowIds);
       leaf.setRequiresGradient(true);
-      NDArray x = step.create(local, new Shape(batchSize, fields));
-      NDArray y = step.create(labels, new Shape(batchSize, 1));
-      NDArray iw = step.create(w, new Shape(batchSize, 1));
+      NDArray x = staging.create(step, local, new Shape(batchSize, fields));
+      NDArray y = staging.create(step, labels, new Shape(batchSize, 1));
+      NDArray iw = staging.create(step, w, new Shape(batchSize, 1));
       double loss;
       if (hooks != null) {
         hooks.beginStep(y);
@@ -290,19 +290,15 @@ public final class OnlineTrainer implements AutoCloseable {
     adam.nextStep();
     float lr = config.learningRate() * learningRateScale;
     for (int i = 0; i < dense.size(); i++) {
-      adam.updateDense(dense.get(i), scaled(gradients.get(i), scale), lr, step);
+      adam.updateDense(dense.get(i), gradients.get(i), scale, lr);
     }
     float embeddingLr = config.embeddingLearningRate() * learningRateScale;
-    adam.updateRows(table.getArray(), rowIds, leaf, scaled(rowGradient, scale), embeddingLr, step);
+    adam.updateRows(table.getArray(), rowIds, leaf, rowGradient, scale, embeddingLr);
     // PyTorch accumulates into .grad and DJL's collector does not reset it (its Trainer does, in
     // step()): zero the dense gradients in place for the next step. The leaf is new every step.
     for (NDArray g : accumulators) {
       g.subi(g);
     }
-  }
-
-  private static NDArray scaled(NDArray gradient, float scale) {
-    return scale == 1f ? gradient : gradient.mul(scale);
   }
 
   /** The model's parameters (not the optimizer's moments), e.g. to restore the best epoch. */

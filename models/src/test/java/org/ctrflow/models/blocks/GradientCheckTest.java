@@ -31,6 +31,9 @@ class GradientCheckTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"finalmlp", "dualmlp", "dnn"})
   void gradientsMatchFiniteDifferences(String model) throws InterruptedException {
+    // Seeded: with the engine's state left by earlier tests, a finite difference can straddle a
+    // ReLU kink (pre-activations of ~1e-4 embeddings) and disagree with the one-sided derivative.
+    Engine.getInstance().setRandomSeed(11);
     // No dropout, so that training-mode forward passes are deterministic.
     CtrModelConfig config =
         new CtrModelConfig(
