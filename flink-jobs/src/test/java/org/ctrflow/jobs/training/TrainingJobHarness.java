@@ -14,12 +14,9 @@ import java.util.Properties;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.LabelSource;
@@ -28,6 +25,7 @@ import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.events.TrainingMetrics;
 import org.ctrflow.connectors.replay.DatasetRow;
 import org.ctrflow.connectors.replay.LibFmReader;
+import org.ctrflow.connectors.testing.TopicRecords;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.jobs.kafka.KafkaEvents;
 import org.ctrflow.models.snapshot.DeltaChunks;
@@ -106,30 +104,10 @@ final class TrainingJobHarness {
     return count;
   }
 
-  /** Everything on a topic, read until it has been quiet for two seconds. */
+  /** Everything on a topic (the job has finished), up to its end offsets. */
   List<byte[]> readAll(Topic topic, String isolation) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "verify-" + isolation + "-" + topic.name(prefix));
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 << 20));
-    List<byte[]> values = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic.name(prefix)));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      long quietSince = System.nanoTime();
-      while (System.nanoTime() < deadline
-          && System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos()) {
-        var records = consumer.poll(Duration.ofMillis(200));
-        if (!records.isEmpty()) {
-          records.forEach(r -> values.add(r.value()));
-          quietSince = System.nanoTime();
-        }
-      }
-    }
-    return values;
+    return TopicRecords.readToEnd(
+        bootstrap, topic.name(prefix), isolation, Duration.ofSeconds(120));
   }
 
   List<ModelUpdate> committedUpdates() {
