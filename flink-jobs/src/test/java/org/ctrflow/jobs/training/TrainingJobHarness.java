@@ -23,7 +23,6 @@ import org.ctrflow.connectors.events.LabelSource;
 import org.ctrflow.connectors.events.LabeledExample;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.events.TrainingMetrics;
-import org.ctrflow.connectors.replay.DatasetRow;
 import org.ctrflow.connectors.replay.LibFmReader;
 import org.ctrflow.connectors.testing.TopicRecords;
 import org.ctrflow.connectors.topics.Topic;
@@ -45,6 +44,11 @@ final class TrainingJobHarness {
 
   /** The job against this broker, reading the examples present when it starts. */
   TrainingJob job(TrainingSetup setup) {
+    return job(setup, OffsetsInitializer.latest());
+  }
+
+  /** The job against this broker, reading examples up to {@code stop}. */
+  TrainingJob job(TrainingSetup setup, OffsetsInitializer stop) {
     return TrainingJob.onKafka(
         bootstrap,
         prefix,
@@ -53,7 +57,7 @@ final class TrainingJobHarness {
                 List.of(Topic.LABELED_EXAMPLES.name(prefix)),
                 prefix + "-training",
                 OffsetsInitializer.earliest())
-            .setBounded(OffsetsInitializer.latest())
+            .setBounded(stop)
             .build(),
         setup);
   }
@@ -69,39 +73,50 @@ final class TrainingJobHarness {
 
   /** Frappe's rows as labeled examples (ids from line numbers), then {@code malformed} records. */
   int produceFrappe(Path libFm, List<byte[]> malformed) throws Exception {
+    List<LabeledExample> examples = frappeExamples(libFm);
+    produce(examples, malformed);
+    return examples.size();
+  }
+
+  /** Frappe's rows as labeled examples, ids and event times from line numbers. */
+  static List<LabeledExample> frappeExamples(Path libFm) throws Exception {
+    try (LibFmReader reader = new LibFmReader(libFm, LibFmReader.FRAPPE_FIELDS)) {
+      return reader.stream()
+          .map(
+              row ->
+                  new LabeledExample(
+                      "frappe-" + row.lineNumber(),
+                      1_000L * row.lineNumber(),
+                      row.categorical(),
+                      row.numeric(),
+                      row.label(),
+                      1.0,
+                      LabelSource.REPLAY))
+          .toList();
+    }
+  }
+
+  /** Writes {@code examples} keyed by id, then {@code malformed} records without a key. */
+  void produce(List<LabeledExample> examples, List<byte[]> malformed) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     String topic = Topic.LABELED_EXAMPLES.name(prefix);
-    int count = 0;
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props);
-        LibFmReader reader = new LibFmReader(libFm, LibFmReader.FRAPPE_FIELDS)) {
-      while (reader.hasNext()) {
-        DatasetRow row = reader.next();
-        LabeledExample example =
-            new LabeledExample(
-                "frappe-" + row.lineNumber(),
-                1_000L * row.lineNumber(),
-                row.categorical(),
-                row.numeric(),
-                row.label(),
-                1.0,
-                LabelSource.REPLAY);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      for (LabeledExample example : examples) {
         producer.send(
             new ProducerRecord<>(
                 topic,
                 example.key().getBytes(StandardCharsets.UTF_8),
                 EventSerde.LABELED_EXAMPLE.serialize(example)));
-        count++;
       }
       for (byte[] bad : malformed) {
         producer.send(new ProducerRecord<>(topic, bad));
       }
       producer.flush();
     }
-    return count;
   }
 
   /** Everything on a topic (the job has finished), up to its end offsets. */
