@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +36,9 @@ import org.ctrflow.connectors.kafka.KafkaBrokerExtension;
 import org.ctrflow.connectors.kafka.KafkaTestCluster;
 import org.ctrflow.connectors.kafka.TopicAdmin;
 import org.ctrflow.connectors.replay.DatasetReplay;
-import org.ctrflow.connectors.replay.EventPublisher;
 import org.ctrflow.connectors.replay.KafkaEventPublisher;
 import org.ctrflow.connectors.replay.LibFmReader;
+import org.ctrflow.connectors.replay.RecordingPublisher;
 import org.ctrflow.connectors.replay.ReplayOptions;
 import org.ctrflow.connectors.testing.SharedData;
 import org.ctrflow.connectors.testing.TopicRecords;
@@ -252,43 +251,16 @@ class PipelineMiniClusterTest {
 
   /** The file's rows as the replay turns them into events, in publishing order. */
   private static List<Event> replay(Path file) throws Exception {
-    List<Event> events = new ArrayList<>();
-    try (LibFmReader reader = new LibFmReader(file, LibFmReader.FRAPPE_FIELDS)) {
-      new DatasetReplay(ReplayOptions.defaults(BASE_TIME))
-          .run(
-              reader,
-              new EventPublisher() {
-                @Override
-                public void publishImpression(Impression impression) {
-                  events.add(impression);
-                }
-
-                @Override
-                public void publishClick(Click click) {
-                  events.add(click);
-                }
-
-                @Override
-                public void flush() {}
-
-                @Override
-                public void close() {}
-              },
-              stats -> {});
+    try (LibFmReader reader = new LibFmReader(file, LibFmReader.FRAPPE_FIELDS);
+        RecordingPublisher recorded = new RecordingPublisher()) {
+      new DatasetReplay(ReplayOptions.defaults(BASE_TIME)).run(reader, recorded, stats -> {});
+      return recorded.events();
     }
-    return events;
   }
 
   private static void publish(String bootstrap, String prefix, List<Event> events) {
     try (KafkaEventPublisher publisher = new KafkaEventPublisher(bootstrap, prefix)) {
-      for (Event e : events) {
-        if (e instanceof Impression i) {
-          publisher.publishImpression(i);
-        } else {
-          publisher.publishClick((Click) e);
-        }
-      }
-      publisher.flush();
+      RecordingPublisher.replay(events, publisher);
     }
   }
 
