@@ -116,7 +116,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
         admin.createTopics(Topic.specs(PREFIX));
       }
-      List<JobClient> jobs = startJobs(bootstrap, store.toString());
+      List<JobClient> jobs = startTrainingAndScoring(bootstrap, store.toString());
       try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
           Counter examples = new Counter(bootstrap, Topic.LABELED_EXAMPLES, "read_committed");
           Counter predictions = new Counter(bootstrap, Topic.PREDICTIONS, "read_committed")) {
@@ -124,6 +124,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         try (KafkaEventPublisher publisher = new KafkaEventPublisher(bootstrap, PREFIX)) {
           RecordingPublisher.replay(events, publisher);
         }
+        // The join reads what was published and ends: the end of its input closes the attribution
+        // windows of the last impressions, which no later event would close here.
+        jobs.add(startJoin(bootstrap));
         for (Impression i : impressions) {
           send(
               producer, new ScoreRequest(i.id(), i.eventTime(), i.features(), i.numericFeatures()));
@@ -153,30 +156,36 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         row("request -> prediction, read_committed", latency[1]);
       } finally {
         for (JobClient job : jobs) {
-          job.cancel().get(60, TimeUnit.SECONDS);
+          if (!job.getJobStatus().get().isGloballyTerminalState()) {
+            job.cancel().get(60, TimeUnit.SECONDS);
+          }
         }
       }
     }
     return 0;
   }
 
-  private List<JobClient> startJobs(String bootstrap, String store) throws Exception {
+  private JobClient startJoin(String bootstrap) throws Exception {
     Configuration args = new Configuration();
     args.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(checkpointMs));
     StreamExecutionEnvironment join = local(LabelJoinJob.environmentConfig(args));
     LabelJoinJob.onKafka(
             bootstrap,
-            source(bootstrap, Topic.IMPRESSIONS),
-            source(bootstrap, Topic.CLICKS),
-            source(bootstrap, Topic.HUMAN_LABELS),
+            source(bootstrap, Topic.IMPRESSIONS, true),
+            source(bootstrap, Topic.CLICKS, true),
+            source(bootstrap, Topic.HUMAN_LABELS, true),
             LabelJoinOptions.Settings.of(Duration.ofMinutes(2), Duration.ofMillis(500))
                 .withTopicPrefix(PREFIX))
         .attach(join);
+    return join.executeAsync("bench label join");
+  }
+
+  private List<JobClient> startTrainingAndScoring(String bootstrap, String store) throws Exception {
     StreamExecutionEnvironment training = local(new Configuration());
     TrainingJob.onKafka(
             bootstrap,
             PREFIX,
-            source(bootstrap, Topic.LABELED_EXAMPLES),
+            source(bootstrap, Topic.LABELED_EXAMPLES, false),
             TrainingSetup.of(
                 FRAPPE,
                 List.of(CtrModelConfig.frappe("finalmlp", FRAPPE.totalRows())),
@@ -194,10 +203,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             new ScoringConfig(
                 List.of("finalmlp"), store, ScoringConfig.Strategy.ENTROPY, 20, 60, 0, 1))
         .build(scoring);
-    return List.of(
-        join.executeAsync("bench label join"),
-        training.executeAsync("bench training"),
-        scoring.executeAsync("bench scoring"));
+    return new java.util.ArrayList<>(
+        List.of(training.executeAsync("bench training"), scoring.executeAsync("bench scoring")));
   }
 
   private StreamExecutionEnvironment local(Configuration conf) {
@@ -209,13 +216,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   private static org.apache.flink.api.connector.source.Source<
           org.ctrflow.jobs.kafka.RawRecord, ?, ?>
-      source(String bootstrap, Topic topic) {
-    return KafkaEvents.rawSource(
+      source(String bootstrap, Topic topic, boolean bounded) {
+    var builder =
+        KafkaEvents.rawSource(
             bootstrap,
             List.of(topic.name(PREFIX)),
             PREFIX + "-" + topic.suffix(),
-            OffsetsInitializer.earliest())
-        .build();
+            OffsetsInitializer.earliest());
+    return bounded ? builder.setBounded(OffsetsInitializer.latest()).build() : builder.build();
   }
 
   /** Requests at {@link #rate}/s for {@link #seconds}; [0] read_uncommitted, [1] read_committed. */
