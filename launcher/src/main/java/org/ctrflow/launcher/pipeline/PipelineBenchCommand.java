@@ -126,7 +126,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         // The join reads what was published and ends: the end of its input closes the attribution
         // windows of the last impressions, which no later event would close here.
-        jobs.add(startJoin(bootstrap));
+        // Its local cluster shuts down when it ends, so it is not cancelled below.
+        startJoin(bootstrap);
         for (Impression i : impressions) {
           send(
               producer, new ScoreRequest(i.id(), i.eventTime(), i.features(), i.numericFeatures()));
@@ -156,9 +157,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         row("request -> prediction, read_committed", latency[1]);
       } finally {
         for (JobClient job : jobs) {
-          if (!job.getJobStatus().get().isGloballyTerminalState()) {
-            job.cancel().get(60, TimeUnit.SECONDS);
-          }
+          job.cancel().get(60, TimeUnit.SECONDS);
         }
       }
     }
@@ -203,8 +202,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             new ScoringConfig(
                 List.of("finalmlp"), store, ScoringConfig.Strategy.ENTROPY, 20, 60, 0, 1))
         .build(scoring);
-    return new java.util.ArrayList<>(
-        List.of(training.executeAsync("bench training"), scoring.executeAsync("bench scoring")));
+    return List.of(training.executeAsync("bench training"), scoring.executeAsync("bench scoring"));
   }
 
   private StreamExecutionEnvironment local(Configuration conf) {
