@@ -154,6 +154,42 @@ public final class LabelJoinJob {
   }
 
   /**
+   * The job writing to Kafka topics under the settings' prefix: examples and dead letters
+   * exactly-once, with transactional ids {@code <prefix>-label-join-examples} and {@code
+   * <prefix>-label-join-dead-letters}, stable across restarts.
+   *
+   * @param impressions source of the impressions topic; {@code clicks} and {@code humanLabels}
+   *     alike (from committed offsets in production; bounded in tests and replays)
+   */
+  public static LabelJoinJob onKafka(
+      String bootstrap,
+      Source<RawRecord, ?, ?> impressions,
+      Source<RawRecord, ?, ?> clicks,
+      Source<RawRecord, ?, ?> humanLabels,
+      LabelJoinOptions.Settings settings) {
+    String prefix = settings.topicPrefix();
+    return new LabelJoinJob(
+        impressions,
+        clicks,
+        humanLabels,
+        KafkaEvents.sink(
+            bootstrap,
+            Topic.LABELED_EXAMPLES,
+            prefix,
+            LabeledExample.class,
+            DeliveryGuarantee.EXACTLY_ONCE,
+            prefix + "-label-join-examples"),
+        KafkaEvents.sink(
+            bootstrap,
+            Topic.DEAD_LETTER,
+            prefix,
+            DeadLetter.class,
+            DeliveryGuarantee.EXACTLY_ONCE,
+            prefix + "-label-join-dead-letters"),
+        settings);
+  }
+
+  /**
    * Runs the job on Kafka: {@code --bootstrap-servers host:port [--topic-prefix ctrflow]
    * [--attribution-window 15min] [--max-out-of-orderness 5s] [--idle-timeout 30s] [--state-ttl 24h]
    * [--checkpoint-interval 10s]}.
@@ -165,24 +201,11 @@ public final class LabelJoinJob {
     String prefix = settings.topicPrefix();
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(environmentConfig(config));
-    new LabelJoinJob(
+    onKafka(
+            bootstrap,
             kafkaSource(bootstrap, prefix, Topic.IMPRESSIONS),
             kafkaSource(bootstrap, prefix, Topic.CLICKS),
             kafkaSource(bootstrap, prefix, Topic.HUMAN_LABELS),
-            KafkaEvents.sink(
-                bootstrap,
-                Topic.LABELED_EXAMPLES,
-                prefix,
-                LabeledExample.class,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                prefix + "-label-join-examples"),
-            KafkaEvents.sink(
-                bootstrap,
-                Topic.DEAD_LETTER,
-                prefix,
-                DeadLetter.class,
-                DeliveryGuarantee.EXACTLY_ONCE,
-                prefix + "-label-join-dead-letters"),
             settings)
         .attach(env);
     env.execute("ctrflow label-join (" + prefix + ")");

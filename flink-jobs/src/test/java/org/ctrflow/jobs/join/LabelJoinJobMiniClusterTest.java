@@ -3,10 +3,15 @@ package org.ctrflow.jobs.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -16,6 +21,7 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -28,8 +34,10 @@ import org.ctrflow.connectors.kafka.KafkaBrokerExtension;
 import org.ctrflow.connectors.kafka.KafkaTestCluster;
 import org.ctrflow.connectors.kafka.TopicAdmin;
 import org.ctrflow.connectors.testing.TopicRecords;
+import org.ctrflow.connectors.testing.TopicRecords.Entry;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.jobs.kafka.KafkaEvents;
+import org.ctrflow.jobs.kafka.PlannedOffsets;
 import org.ctrflow.jobs.kafka.RawRecord;
 import org.ctrflow.jobs.submit.JobOptions;
 import org.junit.jupiter.api.Test;
@@ -102,14 +110,32 @@ class LabelJoinJobMiniClusterTest {
   }
 
   @Test
-  @Timeout(180)
+  @Timeout(300)
   void aTaskFailureMidStreamLosesAndDoublesNoExample(KafkaTestCluster kafka) throws Exception {
-    String prefix = setUp(kafka);
+    String prefix = kafka.newTopicPrefix();
+    try (TopicAdmin admin = TopicAdmin.connect(kafka.bootstrapServers())) {
+      admin.createTopics(Topic.specs(prefix));
+    }
+    // The input in two steps, split in event time: the job reads the first, a checkpoint with its
+    // join state completes, and only then does the second arrive (and the failure with it).
+    Map<Topic, List<Entry>> first = new EnumMap<>(Topic.class);
+    Map<Topic, List<Entry>> second = new EnumMap<>(Topic.class);
+    Map<Topic, PlannedOffsets> planned = new EnumMap<>(Topic.class);
+    JoinScenario.all()
+        .forEach(
+            (topic, entries) -> {
+              first.put(topic, entries.stream().filter(e -> time(e) < SPLIT_TIME).toList());
+              second.put(topic, entries.stream().filter(e -> time(e) >= SPLIT_TIME).toList());
+              planned.put(
+                  topic,
+                  new PlannedOffsets(topic.name(prefix), topic.spec(prefix).partitions())
+                      .plan(entries.stream().map(Entry::key).toList()));
+            });
+    write(kafka, prefix, first);
+
     StreamExecutionEnvironment env = environment(prefix, "fixed-delay");
-    // Barriers overtake the examples queued in front of the slowed map, so checkpoints complete
-    // mid-stream; their in-flight records are part of the state restored.
-    env.getCheckpointConfig().enableUnalignedCheckpoints();
-    LabelJoinJob.Outputs outputs = job(kafka, prefix).build(env);
+    LabelJoinJob.Outputs outputs =
+        job(kafka, prefix, topic -> planned.get(topic).stopping()).build(env);
     outputs
         .examples()
         .map(new FailOnceAfterACheckpoint(prefix))
@@ -132,7 +158,24 @@ class LabelJoinJobMiniClusterTest {
                 DeadLetter.class,
                 DeliveryGuarantee.EXACTLY_ONCE,
                 prefix + "-dead"));
-    env.execute("label join with a failure");
+    JobClient job = env.executeAsync("label join with a failure");
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (!FailOnceAfterACheckpoint.ARMED.get(prefix).get()) {
+        assertThat(System.nanoTime())
+            .as("a checkpoint after the first examples")
+            .isLessThan(deadline);
+        assertThat(job.getJobStatus().get().isGloballyTerminalState()).as("job running").isFalse();
+        Thread.sleep(50);
+      }
+      write(kafka, prefix, second);
+      planned.values().forEach(p -> p.verify(kafka.bootstrapServers()));
+      job.getJobExecutionResult().get(200, TimeUnit.SECONDS);
+    } finally {
+      if (!job.getJobStatus().get().isGloballyTerminalState()) {
+        job.cancel().get();
+      }
+    }
 
     assertThat(FailOnceAfterACheckpoint.FAILED.get(prefix))
         .as("the failure was injected; examples seen: " + FailOnceAfterACheckpoint.SEEN.get(prefix))
@@ -146,17 +189,19 @@ class LabelJoinJobMiniClusterTest {
   }
 
   /**
-   * Fails its task once, at the first example after a checkpoint that was taken once this subtask
-   * had passed 200 examples, so the job restores from a checkpoint with join state (pending
-   * impressions, timers, outcomes) and Kafka offsets inside. Until then each example takes 25 ms
-   * (checkpoints took up to 4 s to complete on a loaded 2-core machine), so the stream outlasts
-   * one. Static maps, keyed by the test's topic prefix: the MiniCluster runs tasks in this JVM.
+   * Fails its task once, at its first example after a checkpoint that completed once this subtask
+   * had passed examples, so the job restores from a checkpoint with join state (pending
+   * impressions, timers, outcomes) and Kafka offsets inside. {@code ARMED} tells the test that such
+   * a checkpoint completed, and the test writes the rest of the input only then, so there is always
+   * an example after it. Static maps, keyed by the test's topic prefix: the MiniCluster runs tasks
+   * in this JVM.
    */
   static final class FailOnceAfterACheckpoint
       implements MapFunction<LabeledExample, LabeledExample>, CheckpointListener {
 
-    static final Map<String, Boolean> FAILED = new java.util.concurrent.ConcurrentHashMap<>();
-    static final Map<String, AtomicInteger> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Map<String, Boolean> FAILED = new ConcurrentHashMap<>();
+    static final Map<String, AtomicBoolean> ARMED = new ConcurrentHashMap<>();
+    static final Map<String, AtomicInteger> SEEN = new ConcurrentHashMap<>();
 
     private final String run;
     private transient int seenHere;
@@ -165,19 +210,16 @@ class LabelJoinJobMiniClusterTest {
     FailOnceAfterACheckpoint(String run) {
       this.run = run;
       FAILED.put(run, false);
+      ARMED.put(run, new AtomicBoolean());
       SEEN.put(run, new AtomicInteger());
     }
 
     @Override
-    public LabeledExample map(LabeledExample example) throws Exception {
+    public LabeledExample map(LabeledExample example) {
       SEEN.get(run).incrementAndGet();
       seenHere++;
-      if (checkpointedWithState) {
-        if (FAILED.replace(run, false, true)) {
-          throw new IllegalStateException("injected failure after " + seenHere + " examples");
-        }
-      } else if (!FAILED.get(run)) {
-        Thread.sleep(25);
+      if (checkpointedWithState && FAILED.replace(run, false, true)) {
+        throw new IllegalStateException("injected failure after " + seenHere + " examples");
       }
       return example;
     }
@@ -185,10 +227,18 @@ class LabelJoinJobMiniClusterTest {
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
       // Called between records, on the task's thread; the checkpoint covers what came before.
-      if (seenHere >= 200) {
+      if (seenHere > 0 && !FAILED.get(run)) {
         checkpointedWithState = true;
+        ARMED.get(run).set(true);
       }
     }
+  }
+
+  private static final long SPLIT_TIME = JoinScenario.IMPRESSIONS * 100L / 2;
+  private static final RawEventTime EVENT_TIME = new RawEventTime();
+
+  private static long time(Entry entry) {
+    return EVENT_TIME.extractTimestamp(new RawRecord("", 0, 0, 0, entry.value()), 0);
   }
 
   private static String setUp(KafkaTestCluster kafka) throws Exception {
@@ -196,11 +246,14 @@ class LabelJoinJobMiniClusterTest {
     try (TopicAdmin admin = TopicAdmin.connect(kafka.bootstrapServers())) {
       admin.createTopics(Topic.specs(prefix));
     }
-    JoinScenario.all()
-        .forEach(
-            (topic, entries) ->
-                TopicRecords.write(kafka.bootstrapServers(), topic.name(prefix), entries));
+    write(kafka, prefix, JoinScenario.all());
     return prefix;
+  }
+
+  private static void write(KafkaTestCluster kafka, String prefix, Map<Topic, List<Entry>> input) {
+    input.forEach(
+        (topic, entries) ->
+            TopicRecords.write(kafka.bootstrapServers(), topic.name(prefix), entries));
   }
 
   private static StreamExecutionEnvironment environment(String prefix, String restartStrategy) {
@@ -216,35 +269,29 @@ class LabelJoinJobMiniClusterTest {
     return env;
   }
 
+  /** The job reading what the topics hold when it starts. */
   private static LabelJoinJob job(KafkaTestCluster kafka, String prefix) {
+    return job(kafka, prefix, topic -> OffsetsInitializer.latest());
+  }
+
+  private static LabelJoinJob job(
+      KafkaTestCluster kafka, String prefix, Function<Topic, OffsetsInitializer> stop) {
     String bootstrap = kafka.bootstrapServers();
-    return new LabelJoinJob(
-        source(bootstrap, prefix, Topic.IMPRESSIONS),
-        source(bootstrap, prefix, Topic.CLICKS),
-        source(bootstrap, prefix, Topic.HUMAN_LABELS),
-        KafkaEvents.sink(
-            bootstrap,
-            Topic.LABELED_EXAMPLES,
-            prefix,
-            LabeledExample.class,
-            DeliveryGuarantee.EXACTLY_ONCE,
-            prefix + "-examples"),
-        KafkaEvents.sink(
-            bootstrap,
-            Topic.DEAD_LETTER,
-            prefix,
-            DeadLetter.class,
-            DeliveryGuarantee.EXACTLY_ONCE,
-            prefix + "-dead"),
+    return LabelJoinJob.onKafka(
+        bootstrap,
+        source(bootstrap, prefix, Topic.IMPRESSIONS, stop),
+        source(bootstrap, prefix, Topic.CLICKS, stop),
+        source(bootstrap, prefix, Topic.HUMAN_LABELS, stop),
         LabelJoinOptions.Settings.of(
                 Duration.ofMillis(JoinScenario.WINDOW_MS), Duration.ofMillis(500))
             .withTopicPrefix(prefix));
   }
 
-  private static Source<RawRecord, ?, ?> source(String bootstrap, String prefix, Topic topic) {
+  private static Source<RawRecord, ?, ?> source(
+      String bootstrap, String prefix, Topic topic, Function<Topic, OffsetsInitializer> stop) {
     return KafkaEvents.rawSource(
             bootstrap, List.of(topic.name(prefix)), "test-" + prefix, OffsetsInitializer.earliest())
-        .setBounded(OffsetsInitializer.latest())
+        .setBounded(stop.apply(topic))
         .build();
   }
 
@@ -254,7 +301,7 @@ class LabelJoinJobMiniClusterTest {
                 kafka.bootstrapServers(),
                 Topic.LABELED_EXAMPLES.name(prefix),
                 JoinScenario.EXAMPLES,
-                Duration.ofSeconds(30))
+                Duration.ofSeconds(120))
             .stream()
             .map(EventSerde.LABELED_EXAMPLE::deserialize)
             .toList();
@@ -271,7 +318,7 @@ class LabelJoinJobMiniClusterTest {
             kafka.bootstrapServers(),
             Topic.DEAD_LETTER.name(prefix),
             JoinScenario.DEAD_LETTERS,
-            Duration.ofSeconds(30))
+            Duration.ofSeconds(120))
         .stream()
         .map(EventSerde.DEAD_LETTER::deserialize)
         .toList();

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -18,12 +16,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ctrflow.connectors.events.Event;
 import org.ctrflow.connectors.events.EventSerde;
@@ -38,6 +33,7 @@ import org.ctrflow.connectors.replay.DatasetRow;
 import org.ctrflow.connectors.replay.LibFmReader;
 import org.ctrflow.connectors.testing.SharedData;
 import org.ctrflow.connectors.topics.Topic;
+import org.ctrflow.jobs.kafka.CommittedEvents;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.features.FeatureSchema;
 import org.ctrflow.models.features.FeatureSchemas;
@@ -113,8 +109,9 @@ class ScoringJobMiniClusterTest {
     JobClient job = env.executeAsync("scoring at parallelism 2");
 
     try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
-        Reader<Prediction> predictions =
-            new Reader<>(bootstrap, Topic.PREDICTIONS.name(prefix), EventSerde.PREDICTION);
+        CommittedEvents<Prediction> predictions =
+            new CommittedEvents<>(
+                bootstrap, Topic.PREDICTIONS.name(prefix), EventSerde.PREDICTION);
         OnlineTrainer trainer =
             new OnlineTrainer(
                 CtrModelConfig.frappe("finalmlp", FRAPPE.totalRows()),
@@ -156,9 +153,7 @@ class ScoringJobMiniClusterTest {
       }
       send(producer, requests, test, sent, sent + WAVE);
       sent += WAVE;
-      List<Prediction> all = predictions.awaitCount(sent);
-      Thread.sleep(1_000); // a duplicate would show up now
-      all = predictions.all();
+      List<Prediction> all = predictions.awaitExactly(sent, Duration.ofSeconds(2));
 
       assertThat(all).hasSize(sent);
       assertThat(all.stream().map(Prediction::requestId).collect(Collectors.toSet())).hasSize(sent);
@@ -169,8 +164,9 @@ class ScoringJobMiniClusterTest {
           .extracting(Prediction::modelVersion)
           .contains(3L);
 
-      try (Reader<LabelRequest> labels =
-          new Reader<>(bootstrap, Topic.LABEL_REQUESTS.name(prefix), EventSerde.LABEL_REQUEST)) {
+      try (CommittedEvents<LabelRequest> labels =
+          new CommittedEvents<>(
+              bootstrap, Topic.LABEL_REQUESTS.name(prefix), EventSerde.LABEL_REQUEST)) {
         List<LabelRequest> routed = labels.awaitMatching(l -> l.size() >= 10);
         Set<String> ids = all.stream().map(Prediction::requestId).collect(Collectors.toSet());
         assertThat(routed.size()).isLessThan(sent / 2);
@@ -240,53 +236,5 @@ class ScoringJobMiniClusterTest {
     producer
         .send(new ProducerRecord<>(topic, event.key().getBytes(StandardCharsets.UTF_8), value))
         .get();
-  }
-
-  /** A read_committed consumer that accumulates a topic's events as they are committed. */
-  private static final class Reader<T extends Event> implements AutoCloseable {
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final EventSerde<T> serde;
-    private final List<T> events = new ArrayList<>();
-
-    Reader(String bootstrap, String topic, EventSerde<T> serde) {
-      Properties props = new Properties();
-      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      props.put(ConsumerConfig.GROUP_ID_CONFIG, "verify-" + topic);
-      props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      consumer =
-          new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-      consumer.subscribe(List.of(topic));
-      this.serde = serde;
-    }
-
-    List<T> all() {
-      poll(Duration.ofMillis(200));
-      return List.copyOf(events);
-    }
-
-    List<T> awaitCount(int n) {
-      return awaitMatching(l -> l.size() >= n);
-    }
-
-    List<T> awaitMatching(Predicate<List<T>> done) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (!done.test(events) && System.nanoTime() < deadline) {
-        poll(Duration.ofMillis(200));
-      }
-      assertThat(done.test(events)).as("events on time, have %d", events.size()).isTrue();
-      return List.copyOf(events);
-    }
-
-    private void poll(Duration timeout) {
-      for (var record : consumer.poll(timeout)) {
-        events.add(serde.deserialize(record.value()));
-      }
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
-    }
   }
 }

@@ -3,9 +3,11 @@ package org.ctrflow.jobs.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -13,6 +15,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.ctrflow.connectors.events.LabeledExample;
@@ -23,6 +26,7 @@ import org.ctrflow.connectors.kafka.KafkaTestCluster;
 import org.ctrflow.connectors.kafka.TopicAdmin;
 import org.ctrflow.connectors.testing.SharedData;
 import org.ctrflow.connectors.topics.Topic;
+import org.ctrflow.jobs.kafka.PlannedOffsets;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.snapshot.DirectoryModelStore;
 import org.ctrflow.models.snapshot.Servable;
@@ -50,7 +54,7 @@ class TrainingFailoverTest {
   @TempDir Path store;
 
   @Test
-  @Timeout(150)
+  @Timeout(300)
   void aFailedTaskRestoresTheTrainerWithoutLosingOrRepeatingExamples(KafkaTestCluster kafka)
       throws Exception {
     Path frappe = SharedData.dataset("frappe/nfm_split/frappe.test.libfm");
@@ -59,10 +63,16 @@ class TrainingFailoverTest {
       admin.createTopics(Topic.specs(prefix));
     }
     TrainingJobHarness io = new TrainingJobHarness(kafka.bootstrapServers(), prefix);
-    long start = System.nanoTime();
-    int examples = io.produceFrappe(frappe, List.of());
-    System.out.printf(
-        "produced %d examples in %.1f s%n", examples, (System.nanoTime() - start) / 1e9);
+    // The input in two halves: the second is written once a checkpoint completed after examples
+    // passed, so the injected failure always has examples after that checkpoint to fail on.
+    List<LabeledExample> all = TrainingJobHarness.frappeExamples(frappe);
+    int examples = all.size();
+    PlannedOffsets planned =
+        new PlannedOffsets(
+                Topic.LABELED_EXAMPLES.name(prefix),
+                Topic.LABELED_EXAMPLES.spec(prefix).partitions())
+            .plan(all.stream().map(LabeledExample::key).toList());
+    io.produce(all.subList(0, examples / 2), List.of());
 
     TrainingSetup setup =
         TrainingSetup.of(
@@ -77,22 +87,35 @@ class TrainingFailoverTest {
     Configuration conf = new Configuration();
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-    conf.set(
-        RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
-        java.time.Duration.ofMillis(200));
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     env.setParallelism(2);
     env.enableCheckpointing(300);
-    TrainingJob job = io.job(setup);
+    TrainingJob job = io.job(setup, planned.stopping());
     job.train(
         job.parsedExamples(env)
             .map(new FailOnceAfterCheckpoint())
             .returns(TypeInformation.of(LabeledExample.class))
             .uid("fail-once")
             .name("fail once after a checkpoint"));
-    start = System.nanoTime();
-    env.execute("training job with a failover");
+    long start = System.nanoTime();
+    JobClient client = env.executeAsync("training job with a failover");
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (!FailOnceAfterCheckpoint.ARMED.get()) {
+        assertThat(System.nanoTime()).as("a checkpoint after examples passed").isLessThan(deadline);
+        assertThat(client.getJobStatus().get().isGloballyTerminalState()).isFalse();
+        Thread.sleep(50);
+      }
+      io.produce(all.subList(examples / 2, examples), List.of());
+      planned.verify(kafka.bootstrapServers());
+      client.getJobExecutionResult().get(300, TimeUnit.SECONDS);
+    } finally {
+      if (!client.getJobStatus().get().isGloballyTerminalState()) {
+        client.cancel().get();
+      }
+    }
     System.out.printf("job ran %.1f s%n", (System.nanoTime() - start) / 1e9);
 
     assertThat(FailOnceAfterCheckpoint.FAILED).as("the injected failure happened").isTrue();
@@ -120,23 +143,29 @@ class TrainingFailoverTest {
   }
 
   /**
-   * Passes examples through; in the first attempt, throws once some examples have passed after a
-   * completed checkpoint. Static flags, because Flink serializes a copy of the function per task.
+   * Passes examples through; in the first attempt, throws once 2,000 examples (two publications at
+   * one per 1,000, so an aborted one is likely) have passed after a checkpoint that completed after
+   * this subtask saw examples. {@code ARMED} tells the test that such a checkpoint completed; the
+   * test writes the second half only then. Static flags, because Flink serializes a copy of the
+   * function per task.
    */
   static final class FailOnceAfterCheckpoint extends RichMapFunction<LabeledExample, LabeledExample>
       implements CheckpointListener {
 
     private static final long serialVersionUID = 1L;
     static final AtomicBoolean FAILED = new AtomicBoolean();
+    static final AtomicBoolean ARMED = new AtomicBoolean();
     static final Set<Integer> ATTEMPTS = ConcurrentHashMap.newKeySet();
 
     private transient boolean checkpointed;
+    private transient int seen;
     private transient int sinceCheckpoint;
 
     @Override
     public LabeledExample map(LabeledExample example) {
       ATTEMPTS.add(getRuntimeContext().getTaskInfo().getAttemptNumber());
-      if (checkpointed && ++sinceCheckpoint == 10_000 && FAILED.compareAndSet(false, true)) {
+      seen++;
+      if (checkpointed && ++sinceCheckpoint == 2_000 && FAILED.compareAndSet(false, true)) {
         throw new IllegalStateException("injected failure after a completed checkpoint");
       }
       return example;
@@ -144,7 +173,10 @@ class TrainingFailoverTest {
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-      checkpointed = true;
+      if (seen > 0 && !FAILED.get()) {
+        checkpointed = true;
+        ARMED.set(true);
+      }
     }
   }
 }

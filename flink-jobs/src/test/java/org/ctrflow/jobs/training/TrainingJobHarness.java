@@ -14,20 +14,17 @@ import java.util.Properties;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.LabelSource;
 import org.ctrflow.connectors.events.LabeledExample;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.events.TrainingMetrics;
-import org.ctrflow.connectors.replay.DatasetRow;
 import org.ctrflow.connectors.replay.LibFmReader;
+import org.ctrflow.connectors.testing.TopicRecords;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.jobs.kafka.KafkaEvents;
 import org.ctrflow.models.snapshot.DeltaChunks;
@@ -47,6 +44,11 @@ final class TrainingJobHarness {
 
   /** The job against this broker, reading the examples present when it starts. */
   TrainingJob job(TrainingSetup setup) {
+    return job(setup, OffsetsInitializer.latest());
+  }
+
+  /** The job against this broker, reading examples up to {@code stop}. */
+  TrainingJob job(TrainingSetup setup, OffsetsInitializer stop) {
     return TrainingJob.onKafka(
         bootstrap,
         prefix,
@@ -55,7 +57,7 @@ final class TrainingJobHarness {
                 List.of(Topic.LABELED_EXAMPLES.name(prefix)),
                 prefix + "-training",
                 OffsetsInitializer.earliest())
-            .setBounded(OffsetsInitializer.latest())
+            .setBounded(stop)
             .build(),
         setup);
   }
@@ -71,65 +73,56 @@ final class TrainingJobHarness {
 
   /** Frappe's rows as labeled examples (ids from line numbers), then {@code malformed} records. */
   int produceFrappe(Path libFm, List<byte[]> malformed) throws Exception {
+    List<LabeledExample> examples = frappeExamples(libFm);
+    produce(examples, malformed);
+    return examples.size();
+  }
+
+  /** Frappe's rows as labeled examples, ids and event times from line numbers. */
+  static List<LabeledExample> frappeExamples(Path libFm) throws Exception {
+    try (LibFmReader reader = new LibFmReader(libFm, LibFmReader.FRAPPE_FIELDS)) {
+      return reader.stream()
+          .map(
+              row ->
+                  new LabeledExample(
+                      "frappe-" + row.lineNumber(),
+                      1_000L * row.lineNumber(),
+                      row.categorical(),
+                      row.numeric(),
+                      row.label(),
+                      1.0,
+                      LabelSource.REPLAY))
+          .toList();
+    }
+  }
+
+  /** Writes {@code examples} keyed by id, then {@code malformed} records without a key. */
+  void produce(List<LabeledExample> examples, List<byte[]> malformed) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     String topic = Topic.LABELED_EXAMPLES.name(prefix);
-    int count = 0;
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props);
-        LibFmReader reader = new LibFmReader(libFm, LibFmReader.FRAPPE_FIELDS)) {
-      while (reader.hasNext()) {
-        DatasetRow row = reader.next();
-        LabeledExample example =
-            new LabeledExample(
-                "frappe-" + row.lineNumber(),
-                1_000L * row.lineNumber(),
-                row.categorical(),
-                row.numeric(),
-                row.label(),
-                1.0,
-                LabelSource.REPLAY);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      for (LabeledExample example : examples) {
         producer.send(
             new ProducerRecord<>(
                 topic,
                 example.key().getBytes(StandardCharsets.UTF_8),
                 EventSerde.LABELED_EXAMPLE.serialize(example)));
-        count++;
       }
       for (byte[] bad : malformed) {
         producer.send(new ProducerRecord<>(topic, bad));
       }
       producer.flush();
     }
-    return count;
   }
 
-  /** Everything on a topic, read until it has been quiet for two seconds. */
+  /** Everything on a topic (the job has finished), up to its end offsets. */
   List<byte[]> readAll(Topic topic, String isolation) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "verify-" + isolation + "-" + topic.name(prefix));
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 << 20));
-    List<byte[]> values = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic.name(prefix)));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      long quietSince = System.nanoTime();
-      while (System.nanoTime() < deadline
-          && System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos()) {
-        var records = consumer.poll(Duration.ofMillis(200));
-        if (!records.isEmpty()) {
-          records.forEach(r -> values.add(r.value()));
-          quietSince = System.nanoTime();
-        }
-      }
-    }
-    return values;
+    return TopicRecords.readToEnd(
+        bootstrap, topic.name(prefix), isolation, Duration.ofSeconds(120));
   }
 
   List<ModelUpdate> committedUpdates() {

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             + " 'ctrflow bench serve --help' and 'ctrflow bench queue --help'.",
     subcommands = {
       BenchCommand.Model.class,
+      org.ctrflow.launcher.pipeline.PipelineBenchCommand.class,
       DriftBenchCommand.class,
       BenchServeCommand.class,
       QueueBenchCommand.class
