@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -117,6 +118,7 @@ class LabelJoinJobMiniClusterTest {
         .sinkTo(
             KafkaEvents.sink(
                 kafka.bootstrapServers(),
+                new Properties(),
                 Topic.LABELED_EXAMPLES,
                 prefix,
                 LabeledExample.class,
@@ -127,6 +129,7 @@ class LabelJoinJobMiniClusterTest {
         .sinkTo(
             KafkaEvents.sink(
                 kafka.bootstrapServers(),
+                new Properties(),
                 Topic.DEAD_LETTER,
                 prefix,
                 DeadLetter.class,
@@ -224,6 +227,7 @@ class LabelJoinJobMiniClusterTest {
         source(bootstrap, prefix, Topic.HUMAN_LABELS),
         KafkaEvents.sink(
             bootstrap,
+            new Properties(),
             Topic.LABELED_EXAMPLES,
             prefix,
             LabeledExample.class,
@@ -231,6 +235,7 @@ class LabelJoinJobMiniClusterTest {
             prefix + "-examples"),
         KafkaEvents.sink(
             bootstrap,
+            new Properties(),
             Topic.DEAD_LETTER,
             prefix,
             DeadLetter.class,
@@ -243,7 +248,11 @@ class LabelJoinJobMiniClusterTest {
 
   private static Source<RawRecord, ?, ?> source(String bootstrap, String prefix, Topic topic) {
     return KafkaEvents.rawSource(
-            bootstrap, List.of(topic.name(prefix)), "test-" + prefix, OffsetsInitializer.earliest())
+            bootstrap,
+            new Properties(),
+            List.of(topic.name(prefix)),
+            "test-" + prefix,
+            OffsetsInitializer.earliest())
         .setBounded(OffsetsInitializer.latest())
         .build();
   }
