@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
+import org.ctrflow.jobs.submit.ClusterRequirements;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -79,11 +81,11 @@ class ComponentManifestTest {
       assertThat(args.isArray() && !args.isEmpty()).as(Rendered.id(w)).isTrue();
       for (JsonNode arg : args) {
         String a = arg.asText();
-        if (a.startsWith("--") || a.equals("serve")) {
+        if (a.startsWith("--") || a.equals(Components.QUEUE_SERVE)) {
           assertThat(c.options()).as("%s sets %s", Rendered.id(w), a).contains(a);
         }
       }
-      assertThat(args.toString()).contains("--bootstrap-servers", "--kafka-properties");
+      assertThat(args.toString()).contains("--bootstrap-servers", KafkaClientProperties.OPTION);
     }
   }
 
@@ -136,7 +138,7 @@ class ComponentManifestTest {
       assertThat(conf.path("state.backend.type").asText()).isEqualTo("rocksdb");
       assertThat(conf.path("restart-strategy.type").asText()).isEqualTo("exponential-delay");
       assertThat(conf.path("classloader.parent-first-patterns.additional").asText())
-          .contains("ai.djl.");
+          .contains(ClusterRequirements.DJL_PARENT_FIRST_PATTERNS);
       assertThat(List.of(conf.path("env.java.opts.all").asText().split("\\s+")))
           .as("env.java.opts.all is bin/jvm.options")
           .containsExactlyElementsOf(jvmOptions);

@@ -1,21 +1,37 @@
 package org.ctrflow.k8s;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.ConfigOption;
+import org.ctrflow.jobs.join.LabelJoinJob;
+import org.ctrflow.jobs.join.LabelJoinOptions;
+import org.ctrflow.jobs.scoring.ScoringConfig;
+import org.ctrflow.jobs.scoring.ScoringJob;
+import org.ctrflow.jobs.submit.JobOptions;
+import org.ctrflow.jobs.training.TrainingJob;
+import org.ctrflow.jobs.training.TrainingJobOptions;
+import org.ctrflow.labelqueue.LabelQueueMain;
+import org.ctrflow.labelqueue.http.ApiServer;
+import org.ctrflow.serving.InferenceServer;
+import org.ctrflow.serving.ServeCommand;
+import org.ctrflow.serving.ServingConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What each runnable component serves and accepts, as the manifests must use it. The values come
- * from docs/notes CONTRACTS.md where it fixes them; the rest (marked PROPOSED) are what these
- * manifests need from components still being written on other branches. Once those land, each
- * constant here is to be replaced by a reference to the component's own declaration (see the k8s
- * report: the serve / label-queue command classes' picocli options and port defaults, the jobs'
- * option names), so that renaming an option there fails these tests.
+ * What each runnable component serves and accepts, as the manifests must use it, read from the
+ * components' own declarations: option names from their picocli command specs ({@code ctrflow
+ * serve}, the labeling queue's {@code serve}) and Flink {@code ConfigOption} keys (jobs), ports and
+ * health paths from the server classes, so that renaming one there fails these tests.
  *
  * @param name the component, as in the KafkaUser name {@code ctrflow-<name>}
  * @param httpPort the port its HTTP server (or Flink's Prometheus reporter) listens on
  * @param livePath liveness path, or null where Kubernetes probes are the operator's business
  * @param readyPath readiness path, or null as above
- * @param options every command-line option the component declares that a manifest may set
+ * @param options every command-line word the component declares that a manifest may set
  * @param reads topic suffixes it consumes (docs/architecture.md, data flow)
  * @param writes topic suffixes it produces
  */
@@ -28,13 +44,8 @@ record Components(
     Set<String> reads,
     Set<String> writes) {
 
-  /** Options every component takes: CONTRACTS.md fixes the first two for jobs and services. */
-  private static final Set<String> COMMON =
-      Set.of(
-          "--bootstrap-servers",
-          "--topic-prefix",
-          // PROPOSED: a Kafka client properties file (TLS client certificate of the KafkaUser).
-          "--kafka-properties");
+  /** The labeling queue's service subcommand (a rename makes the lookup below fail). */
+  static final String QUEUE_SERVE = "serve";
 
   /** Flink's Prometheus reporter port (flinkConfiguration metrics.reporter.prom.port). */
   static final int FLINK_METRICS_PORT = 9249;
@@ -45,7 +56,7 @@ record Components(
           FLINK_METRICS_PORT,
           null,
           null,
-          COMMON,
+          keys(LabelJoinOptions.allOptions().stream().map(ConfigOption::key)),
           Set.of("impressions", "clicks", "human-labels"),
           Set.of("labeled-examples", "dead-letter"));
 
@@ -55,51 +66,56 @@ record Components(
           FLINK_METRICS_PORT,
           null,
           null,
-          union(COMMON, Set.of("--model-store")), // PROPOSED: where snapshots are written
+          keys(TrainingJobOptions.ALL.stream().map(ConfigOption::key)),
           Set.of("labeled-examples"),
           Set.of("model-updates", "metrics", "dead-letter"));
 
+  /** The scoring job reads the common Kafka options and {@link ScoringConfig.Option}. */
   static final Components SCORING =
       new Components(
           "scoring",
           FLINK_METRICS_PORT,
           null,
           null,
-          union(COMMON, Set.of("--model-store")), // PROPOSED: where announced snapshots are read
+          keys(
+              Stream.concat(
+                  Stream.of(
+                          JobOptions.BOOTSTRAP_SERVERS,
+                          JobOptions.TOPIC_PREFIX,
+                          JobOptions.KAFKA_PROPERTIES)
+                      .map(ConfigOption::key),
+                  Arrays.stream(ScoringConfig.Option.values()).map(ScoringConfig.Option::key))),
           Set.of("score-requests", "model-updates"),
           Set.of("predictions", "label-requests", "dead-letter"));
 
-  /** {@code ctrflow serve}: port 8080, KServe v2 health paths (CONTRACTS.md, issue 7). */
+  /** {@code ctrflow serve} (image main class ServeMain): KServe v2 health paths. */
   static final Components MODEL_SERVER =
       new Components(
           "model-server",
-          8080,
-          "/v2/health/live",
-          "/v2/health/ready",
-          union(COMMON, Set.of("serve", "--model-store", "--device", "--set")),
+          ServingConfig.PORT.defaultValue(),
+          InferenceServer.LIVE_PATH,
+          InferenceServer.READY_PATH,
+          optionNames(new CommandLine(new ServeCommand()).getCommandSpec()),
           Set.of("model-updates"),
           Set.of("metrics"));
 
-  /** {@code ctrflow label-queue}: port 8090; paths and options as on branch wt-queue. */
+  /** The labeling queue image runs LabelQueueMain: its {@code serve} subcommand and options. */
   static final Components LABEL_QUEUE =
       new Components(
           "label-queue",
-          8090,
-          "/health",
-          "/ready",
+          ApiServer.DEFAULT_PORT,
+          ApiServer.LIVE_PATH,
+          ApiServer.READY_PATH,
           union(
-              COMMON,
-              Set.of(
-                  "--host",
-                  "--data-dir",
-                  "--group-id",
-                  "--transactional-id",
-                  "--tokens-file",
-                  "--inbound-secret-file")),
+              Set.of(QUEUE_SERVE),
+              optionNames(
+                  new CommandLine(new LabelQueueMain())
+                      .getSubcommands()
+                      .get(QUEUE_SERVE)
+                      .getCommandSpec())),
           Set.of("label-requests"),
           Set.of("human-labels"));
 
-  /** Producers outside the pipeline (replay, your services): events in, predictions out. */
   static final Components INGEST =
       new Components(
           "ingest",
@@ -114,18 +130,26 @@ record Components(
   static final List<Components> ALL =
       List.of(LABEL_JOIN, TRAINING, SCORING, MODEL_SERVER, LABEL_QUEUE, INGEST);
 
-  /** Flink job classes, CONTRACTS.md ("Flink job classes"). */
+  /** Flink job classes, from the classes themselves. */
   static String entryClass(Components job) {
     return switch (job.name()) {
-      case "label-join" -> "org.ctrflow.jobs.join.LabelJoinJob";
-      case "training" -> "org.ctrflow.jobs.training.TrainingJob";
-      case "scoring" -> "org.ctrflow.jobs.scoring.ScoringJob";
+      case "label-join" -> LabelJoinJob.class.getName();
+      case "training" -> TrainingJob.class.getName();
+      case "scoring" -> ScoringJob.class.getName();
       default -> throw new IllegalArgumentException(job.name() + " is not a Flink job");
     };
   }
 
   String resourceName() {
     return "ctrflow-" + name;
+  }
+
+  private static Set<String> keys(Stream<String> keys) {
+    return keys.map(k -> "--" + k).collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static Set<String> optionNames(CommandSpec spec) {
+    return Set.copyOf(spec.optionsMap().keySet());
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.ctrflow.labelqueue.LabelQueueMain;
+import org.ctrflow.serving.ServeMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -68,6 +71,26 @@ class ImagesTest {
           }
         }
       }
+    }
+  }
+
+  /**
+   * The services' images start their own main classes on their own module's class path: neither
+   * carries the launcher and with it Flink (the model-serving and labeling-queue modules are
+   * Flink-free by the enforcer).
+   */
+  @Test
+  void serviceImagesRunTheirOwnMainClassWithoutTheLauncher() throws Exception {
+    Map<String, String> mains =
+        Map.of(
+            "model-server", ServeMain.class.getName(),
+            "label-queue", LabelQueueMain.class.getName());
+    for (Map.Entry<String, String> e : mains.entrySet()) {
+      String text =
+          Files.readString(
+              Rendered.K8S.resolve("images").resolve(e.getKey()).resolve("Dockerfile"));
+      assertThat(text).as(e.getKey()).contains("CTRFLOW_MAIN=" + e.getValue());
+      assertThat(text).as(e.getKey()).doesNotContain("-pl launcher");
     }
   }
 

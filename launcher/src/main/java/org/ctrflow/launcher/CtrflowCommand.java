@@ -10,9 +10,9 @@ import org.ctrflow.launcher.models.BenchCommand;
 import org.ctrflow.launcher.models.PrequentialCommand;
 import org.ctrflow.launcher.models.TrainOfflineCommand;
 import org.ctrflow.launcher.replay.ReplayCommand;
-import org.ctrflow.launcher.serve.ServeCommand;
 import org.ctrflow.launcher.submit.StopCommand;
 import org.ctrflow.launcher.submit.SubmitCommand;
+import org.ctrflow.serving.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -22,7 +22,13 @@ import org.slf4j.LoggerFactory;
  * endpoints to pin a version. Every response to a scoring call names the model version that scored
  * it: the version current when the request arrived (or the one asked for).
  */
-final class InferenceServer implements AutoCloseable {
+public final class InferenceServer implements AutoCloseable {
+
+  /** Liveness (KServe v2): the process answers. Kubernetes probes use it (k8s/). */
+  public static final String LIVE_PATH = "/v2/health/live";
+
+  /** Readiness (KServe v2): every model has a version to score with. */
+  public static final String READY_PATH = "/v2/health/ready";
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
   private static final long SCORE_TIMEOUT_SECONDS = 30;
@@ -48,9 +54,8 @@ final class InferenceServer implements AutoCloseable {
             c -> {
               c.http.maxRequestSize = maxBody;
               c.startup.showJavalinBanner = false;
-              c.routes.get(
-                  "/v2/health/live", h("live", ctx -> json(ctx, 200, Map.of("live", true))));
-              c.routes.get("/v2/health/ready", h("ready", this::ready));
+              c.routes.get(LIVE_PATH, h("live", ctx -> json(ctx, 200, Map.of("live", true))));
+              c.routes.get(READY_PATH, h("ready", this::ready));
               c.routes.get("/v2", h("server", ctx -> json(ctx, 200, serverMetadata())));
               c.routes.get("/v2/models/{name}", h("model", this::modelMetadata));
               c.routes.get("/v2/models/{name}/ready", h("model_ready", this::modelReady));

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.InvalidEventException;
 import org.ctrflow.connectors.events.ModelUpdate;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.models.snapshot.ModelUpdateFollower;
 import org.ctrflow.models.snapshot.ModelUpdateFollower.Outcome;
@@ -59,7 +60,9 @@ final class ModelRefresher implements AutoCloseable {
       LOG.info("no bootstrap servers: serving the model store's latest snapshots only");
       return;
     }
-    Properties props = new Properties();
+    Properties props =
+        KafkaClientProperties.copy(
+            KafkaClientProperties.load(config.get(ServingConfig.KAFKA_PROPERTIES)));
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(

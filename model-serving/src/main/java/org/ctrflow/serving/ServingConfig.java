@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
 
 /**
  * Every setting of the model server, each declared once here as a {@link ConfigKey} with its
@@ -29,6 +30,11 @@ public final class ServingConfig {
   public static final ConfigKey<String> TOPIC_PREFIX =
       ConfigKey.text(
           "topic-prefix", "ctrflow", "Prefix of the topic names (<prefix>.model-updates).");
+  public static final ConfigKey<String> KAFKA_PROPERTIES =
+      ConfigKey.text(
+          KafkaClientProperties.OPTION.substring(2),
+          "",
+          KafkaClientProperties.DESCRIPTION + " Empty: none.");
   public static final ConfigKey<String> DEVICE =
       ConfigKey.text(
           "device", "auto", "auto, cpu, gpu or gpu:N; auto picks GPU 0 when the engine sees one.");
@@ -86,6 +92,7 @@ public final class ServingConfig {
           MODEL_STORE,
           BOOTSTRAP_SERVERS,
           TOPIC_PREFIX,
+          KAFKA_PROPERTIES,
           DEVICE,
           BATCHING,
           MAX_BATCH_ROWS,

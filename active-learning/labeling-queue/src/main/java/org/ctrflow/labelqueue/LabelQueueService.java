@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,11 +46,13 @@ public final class LabelQueueService implements AutoCloseable {
       QueueOptions o, TokenAuth auth, String inboundSecret, String tlsPassword) {
     o.validate();
     QueueMetrics metrics = new QueueMetrics();
+    Properties client = o.kafkaProperties();
     store = QueueStore.open(o.dataDir);
     HookRegistry hooks = new HookRegistry(store, o.hookDisableAfter);
     publisher =
         new LabelPublisher(
             o.bootstrapServers,
+            client,
             Topic.HUMAN_LABELS.name(o.topicPrefix),
             o.transactionalId(),
             store,
@@ -58,6 +61,7 @@ public final class LabelQueueService implements AutoCloseable {
     ingestor =
         new RequestIngestor(
             o.bootstrapServers,
+            client,
             Topic.LABEL_REQUESTS.name(o.topicPrefix),
             o.groupId(),
             queue,

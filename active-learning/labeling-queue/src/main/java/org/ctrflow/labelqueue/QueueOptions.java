@@ -3,7 +3,10 @@ package org.ctrflow.labelqueue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import org.ctrflow.connectors.topics.Topic;
+import org.ctrflow.labelqueue.http.ApiServer;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,6 +25,9 @@ public final class QueueOptions {
 
   @Option(names = "--topic-prefix", description = "Topic prefix (default: ${DEFAULT-VALUE}).")
   public String topicPrefix = Topic.DEFAULT_PREFIX;
+
+  @Option(names = KafkaClientProperties.OPTION, description = KafkaClientProperties.DESCRIPTION)
+  public Path kafkaProperties;
 
   @Option(
       names = "--group-id",
@@ -49,7 +55,7 @@ public final class QueueOptions {
   @Option(
       names = "--port",
       description = "HTTP(S) port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-  public int port = 8090;
+  public int port = ApiServer.DEFAULT_PORT;
 
   @Option(
       names = "--tokens-file",
@@ -145,6 +151,11 @@ public final class QueueOptions {
     if (maxSkips < 1 || hookDisableAfter < 1) {
       throw new IllegalArgumentException("--max-skips and --hook-disable-after must be >= 1");
     }
+  }
+
+  /** The settings of {@link #kafkaProperties} for every Kafka client; empty without the option. */
+  public Properties kafkaProperties() {
+    return kafkaProperties == null ? new Properties() : KafkaClientProperties.load(kafkaProperties);
   }
 
   public String groupId() {

@@ -1,6 +1,7 @@
 package org.ctrflow.jobs.join;
 
 import java.util.List;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -158,11 +159,13 @@ public final class LabelJoinJob {
    * exactly-once, with transactional ids {@code <prefix>-label-join-examples} and {@code
    * <prefix>-label-join-dead-letters}, stable across restarts.
    *
+   * @param client extra Kafka client properties ({@code --kafka-properties}), e.g. TLS
    * @param impressions source of the impressions topic; {@code clicks} and {@code humanLabels}
    *     alike (from committed offsets in production; bounded in tests and replays)
    */
   public static LabelJoinJob onKafka(
       String bootstrap,
+      Properties client,
       Source<RawRecord, ?, ?> impressions,
       Source<RawRecord, ?, ?> clicks,
       Source<RawRecord, ?, ?> humanLabels,
@@ -174,6 +177,7 @@ public final class LabelJoinJob {
         humanLabels,
         KafkaEvents.sink(
             bootstrap,
+            client,
             Topic.LABELED_EXAMPLES,
             prefix,
             LabeledExample.class,
@@ -181,6 +185,7 @@ public final class LabelJoinJob {
             prefix + "-label-join-examples"),
         KafkaEvents.sink(
             bootstrap,
+            client,
             Topic.DEAD_LETTER,
             prefix,
             DeadLetter.class,
@@ -192,20 +197,22 @@ public final class LabelJoinJob {
   /**
    * Runs the job on Kafka: {@code --bootstrap-servers host:port [--topic-prefix ctrflow]
    * [--attribution-window 15min] [--max-out-of-orderness 5s] [--idle-timeout 30s] [--state-ttl 24h]
-   * [--checkpoint-interval 10s]}.
+   * [--checkpoint-interval 10s] [--kafka-properties FILE]}.
    */
   public static void main(String[] args) throws Exception {
     Configuration config = JobArguments.parse(args, LabelJoinOptions.allOptions());
     LabelJoinOptions.Settings settings = LabelJoinOptions.settings(config);
     String bootstrap = config.get(JobOptions.BOOTSTRAP_SERVERS);
+    Properties client = JobOptions.kafkaProperties(config);
     String prefix = settings.topicPrefix();
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.getExecutionEnvironment(environmentConfig(config));
     onKafka(
             bootstrap,
-            kafkaSource(bootstrap, prefix, Topic.IMPRESSIONS),
-            kafkaSource(bootstrap, prefix, Topic.CLICKS),
-            kafkaSource(bootstrap, prefix, Topic.HUMAN_LABELS),
+            client,
+            kafkaSource(bootstrap, client, prefix, Topic.IMPRESSIONS),
+            kafkaSource(bootstrap, client, prefix, Topic.CLICKS),
+            kafkaSource(bootstrap, client, prefix, Topic.HUMAN_LABELS),
             settings)
         .attach(env);
     env.execute("ctrflow label-join (" + prefix + ")");
@@ -215,11 +222,14 @@ public final class LabelJoinJob {
    * Reads a topic from the group's committed offsets, or from the earliest record the first time: a
    * restore from a checkpoint or savepoint uses the offsets stored in it instead.
    */
-  private static Source<RawRecord, ?, ?> kafkaSource(String bootstrap, String prefix, Topic topic) {
+  private static Source<RawRecord, ?, ?> kafkaSource(
+      String bootstrap, Properties client, String prefix, Topic topic) {
     return KafkaEvents.rawSource(
             bootstrap,
+            client,
             List.of(topic.name(prefix)),
-            prefix + ".label-join",
+            // <prefix>-label-join: the prefix the component's KafkaUser may use groups under.
+            prefix + "-label-join",
             OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
         .build();
   }

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.ctrflow.connectors.events.Event;
 import org.ctrflow.connectors.events.EventSerde;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import org.ctrflow.connectors.topics.Topic;
 
 /**
@@ -27,10 +28,18 @@ public final class KafkaEvents {
   /**
    * A source of raw records from {@code topics}, committing offsets on checkpoints. Returned as a
    * builder so a caller can bound it (replays, tests) or add consumer properties.
+   *
+   * @param client settings for every Kafka client, e.g. TLS from {@code --kafka-properties}; the
+   *     source's own win
    */
   public static KafkaSourceBuilder<RawRecord> rawSource(
-      String bootstrap, List<String> topics, String groupId, OffsetsInitializer startingOffsets) {
+      String bootstrap,
+      Properties client,
+      List<String> topics,
+      String groupId,
+      OffsetsInitializer startingOffsets) {
     return KafkaSource.<RawRecord>builder()
+        .setProperties(client)
         .setBootstrapServers(bootstrap)
         .setTopics(topics)
         .setGroupId(groupId)
@@ -44,15 +53,19 @@ public final class KafkaEvents {
    * A sink of events of {@code type} to {@code topic} under {@code prefix}. {@code EXACTLY_ONCE}
    * needs checkpointing and a {@code transactionalIdPrefix} that stays the same across restarts of
    * the job.
+   *
+   * @param client settings for every Kafka client, e.g. TLS from {@code --kafka-properties}; the
+   *     sink's own win
    */
   public static <T extends Event> KafkaSink<T> sink(
       String bootstrap,
+      Properties client,
       Topic topic,
       String prefix,
       Class<T> type,
       DeliveryGuarantee guarantee,
       String transactionalIdPrefix) {
-    Properties producer = new Properties();
+    Properties producer = KafkaClientProperties.copy(client);
     producer.setProperty(
         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(topic.maxMessageBytes()));
     producer.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");

@@ -1,6 +1,7 @@
 package org.ctrflow.jobs.scoring;
 
 import java.util.List;
+import java.util.Properties;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -18,10 +19,12 @@ import org.ctrflow.connectors.events.LabelRequest;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.events.Prediction;
 import org.ctrflow.connectors.events.ScoreRequest;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.jobs.kafka.EventParser;
 import org.ctrflow.jobs.kafka.KafkaEvents;
 import org.ctrflow.jobs.kafka.RawRecord;
+import org.ctrflow.jobs.submit.JobOptions;
 
 /**
  * The scoring job: score requests ⋈ broadcast model updates -> predictions, and the samples chosen
@@ -107,30 +110,34 @@ public final class ScoringJob {
    * announcement of every model and the deltas after it; a restore resumes from the checkpointed
    * offsets instead), exactly-once sinks with transactional ids {@code <prefix>-scoring-*}.
    */
-  public static ScoringJob onKafka(String bootstrap, String prefix, ScoringConfig config) {
+  public static ScoringJob onKafka(
+      String bootstrap, Properties client, String prefix, ScoringConfig config) {
     return new ScoringJob(
         KafkaEvents.rawSource(
                 bootstrap,
+                client,
                 List.of(Topic.SCORE_REQUESTS.name(prefix)),
                 prefix + "-scoring",
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .build(),
         KafkaEvents.rawSource(
                 bootstrap,
+                client,
                 List.of(Topic.MODEL_UPDATES.name(prefix)),
                 prefix + "-scoring-models",
                 OffsetsInitializer.earliest())
             .build(),
-        sink(bootstrap, prefix, Topic.PREDICTIONS, Prediction.class, "predictions"),
-        sink(bootstrap, prefix, Topic.LABEL_REQUESTS, LabelRequest.class, "label-requests"),
-        sink(bootstrap, prefix, Topic.DEAD_LETTER, DeadLetter.class, "dead-letters"),
+        sink(bootstrap, client, prefix, Topic.PREDICTIONS, Prediction.class, "predictions"),
+        sink(bootstrap, client, prefix, Topic.LABEL_REQUESTS, LabelRequest.class, "label-requests"),
+        sink(bootstrap, client, prefix, Topic.DEAD_LETTER, DeadLetter.class, "dead-letters"),
         config);
   }
 
   private static <T extends Event> Sink<T> sink(
-      String bootstrap, String prefix, Topic topic, Class<T> type, String name) {
+      String bootstrap, Properties client, String prefix, Topic topic, Class<T> type, String name) {
     return KafkaEvents.sink(
         bootstrap,
+        client,
         topic,
         prefix,
         type,
@@ -139,18 +146,24 @@ public final class ScoringJob {
   }
 
   /**
-   * {@code --bootstrap-servers HOST:PORT [--topic-prefix ctrflow]} plus the options of {@link
-   * ScoringConfig.Option}; checkpoints every 10 s unless the cluster configures an interval.
+   * {@code --bootstrap-servers HOST:PORT [--topic-prefix ctrflow] [--kafka-properties FILE]} plus
+   * the options of {@link ScoringConfig.Option}; checkpoints every 10 s unless the cluster
+   * configures an interval.
    */
   public static void main(String[] args) throws Exception {
     ParameterTool params = ParameterTool.fromArgs(args);
-    String bootstrap = params.getRequired("bootstrap-servers");
-    String prefix = params.get("topic-prefix", "ctrflow");
+    String bootstrap = params.getRequired(JobOptions.BOOTSTRAP_SERVERS.key());
+    String prefix =
+        params.get(JobOptions.TOPIC_PREFIX.key(), JobOptions.TOPIC_PREFIX.defaultValue());
+    Properties client =
+        KafkaClientProperties.load(
+            params.get(
+                JobOptions.KAFKA_PROPERTIES.key(), JobOptions.KAFKA_PROPERTIES.defaultValue()));
     ScoringConfig config = ScoringConfig.fromArgs(params);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     if (env.getCheckpointInterval() <= 0) {
       env.enableCheckpointing(10_000);
     }
-    onKafka(bootstrap, prefix, config).execute(env);
+    onKafka(bootstrap, client, prefix, config).execute(env);
   }
 }

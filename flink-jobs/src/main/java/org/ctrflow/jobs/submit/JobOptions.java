@@ -2,9 +2,11 @@ package org.ctrflow.jobs.submit;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import org.ctrflow.connectors.topics.Topic;
 
 /**
@@ -28,6 +30,12 @@ public final class JobOptions {
           .defaultValue(Topic.DEFAULT_PREFIX)
           .withDescription("Prefix of every topic name: <prefix>.impressions and so on.");
 
+  public static final ConfigOption<String> KAFKA_PROPERTIES =
+      ConfigOptions.key(KafkaClientProperties.OPTION.substring(2))
+          .stringType()
+          .defaultValue("")
+          .withDescription(KafkaClientProperties.DESCRIPTION + " Empty: none.");
+
   public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
       ConfigOptions.key("checkpoint-interval")
           .durationType()
@@ -38,7 +46,7 @@ public final class JobOptions {
 
   /** The options above, for {@link JobArguments#parse}. */
   public static List<ConfigOption<?>> common() {
-    return List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, CHECKPOINT_INTERVAL);
+    return List.of(BOOTSTRAP_SERVERS, TOPIC_PREFIX, KAFKA_PROPERTIES, CHECKPOINT_INTERVAL);
   }
 
   /**
@@ -54,6 +62,15 @@ public final class JobOptions {
       throw new IllegalArgumentException("--" + TOPIC_PREFIX.key() + ": " + e.getMessage(), e);
     }
     return prefix;
+  }
+
+  /**
+   * The Kafka client settings of {@link #KAFKA_PROPERTIES}, for every source and sink of the job.
+   *
+   * @throws IllegalArgumentException naming the option when the file cannot be read
+   */
+  public static Properties kafkaProperties(Configuration config) {
+    return KafkaClientProperties.load(config.get(KAFKA_PROPERTIES));
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.ctrflow.jobs.training;
 
 import java.util.List;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -21,6 +22,7 @@ import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.jobs.kafka.EventParser;
 import org.ctrflow.jobs.kafka.KafkaEvents;
 import org.ctrflow.jobs.kafka.RawRecord;
+import org.ctrflow.jobs.submit.JobOptions;
 
 /**
  * The online training job: labeled examples in; model versions (snapshot announcements and delta
@@ -105,11 +107,16 @@ public final class TrainingJob {
    *     bounded in tests and replays)
    */
   public static TrainingJob onKafka(
-      String bootstrap, String prefix, Source<RawRecord, ?, ?> examples, TrainingSetup setup) {
+      String bootstrap,
+      Properties client,
+      String prefix,
+      Source<RawRecord, ?, ?> examples,
+      TrainingSetup setup) {
     return new TrainingJob(
         examples,
         KafkaEvents.sink(
             bootstrap,
+            client,
             Topic.MODEL_UPDATES,
             prefix,
             ModelUpdate.class,
@@ -117,6 +124,7 @@ public final class TrainingJob {
             prefix + "-training-updates"),
         KafkaEvents.sink(
             bootstrap,
+            client,
             Topic.METRICS,
             prefix,
             TrainingMetrics.class,
@@ -124,6 +132,7 @@ public final class TrainingJob {
             null),
         KafkaEvents.sink(
             bootstrap,
+            client,
             Topic.DEAD_LETTER,
             prefix,
             DeadLetter.class,
@@ -139,19 +148,21 @@ public final class TrainingJob {
   public static void main(String[] args) throws Exception {
     Configuration options = TrainingJobOptions.parse(args);
     TrainingSetup setup = TrainingJobOptions.setup(options);
-    String bootstrap = options.get(TrainingJobOptions.BOOTSTRAP_SERVERS);
-    String prefix = options.get(TrainingJobOptions.TOPIC_PREFIX);
+    String bootstrap = options.get(JobOptions.BOOTSTRAP_SERVERS);
+    Properties client = JobOptions.kafkaProperties(options);
+    String prefix = JobOptions.topicPrefix(options);
     String group = options.getOptional(TrainingJobOptions.GROUP_ID).orElse(prefix + "-training");
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.enableCheckpointing(
-        options.get(TrainingJobOptions.CHECKPOINT_INTERVAL).toMillis(),
-        CheckpointingMode.EXACTLY_ONCE);
+        JobOptions.checkpointInterval(options).toMillis(), CheckpointingMode.EXACTLY_ONCE);
     onKafka(
             bootstrap,
+            client,
             prefix,
             KafkaEvents.rawSource(
                     bootstrap,
+                    client,
                     List.of(Topic.LABELED_EXAMPLES.name(prefix)),
                     group,
                     OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))

@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.ctrflow.jobs.submit.JobOptions;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.blocks.CtrModels;
 import org.ctrflow.models.features.FeatureSchema;
@@ -26,18 +28,6 @@ import org.ctrflow.models.training.TrainerConfig;
  * description; {@code --key value} on the command line sets {@code key}.
  */
 public final class TrainingJobOptions {
-
-  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
-      ConfigOptions.key("bootstrap-servers")
-          .stringType()
-          .noDefaultValue()
-          .withDescription("Kafka bootstrap servers, e.g. 127.0.0.1:9092 (required).");
-
-  public static final ConfigOption<String> TOPIC_PREFIX =
-      ConfigOptions.key("topic-prefix")
-          .stringType()
-          .defaultValue("ctrflow")
-          .withDescription("Prefix of every topic name: <prefix>.labeled-examples, ...");
 
   public static final ConfigOption<String> MODELS =
       ConfigOptions.key("models")
@@ -103,35 +93,30 @@ public final class TrainingJobOptions {
           .withDescription(
               "How often pending examples are trained and metrics are reported per model.");
 
-  public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
-      ConfigOptions.key("checkpoint-interval")
-          .durationType()
-          .defaultValue(Duration.ofSeconds(10))
-          .withDescription(
-              "Flink checkpoint interval; model updates become visible to read_committed"
-                  + " consumers when a checkpoint completes.");
-
   public static final ConfigOption<String> GROUP_ID =
       ConfigOptions.key("group-id")
           .stringType()
           .noDefaultValue()
           .withDescription("Kafka consumer group; default <topic-prefix>-training.");
 
-  static final List<ConfigOption<?>> ALL =
-      List.of(
-          BOOTSTRAP_SERVERS,
-          TOPIC_PREFIX,
-          MODELS,
-          SCHEMA,
-          MODEL_CONFIG,
-          TRAINER_CONFIG,
-          MODEL_STORE,
-          PUBLISH_EVERY_EXAMPLES,
-          PUBLISH_INTERVAL,
-          SNAPSHOT_EVERY,
-          TICK,
-          CHECKPOINT_INTERVAL,
-          GROUP_ID);
+  /**
+   * Every option the training job's {@code main} accepts: {@link JobOptions#common()} and its own.
+   */
+  public static final List<ConfigOption<?>> ALL =
+      Stream.concat(
+              JobOptions.common().stream(),
+              Stream.of(
+                  MODELS,
+                  SCHEMA,
+                  MODEL_CONFIG,
+                  TRAINER_CONFIG,
+                  MODEL_STORE,
+                  PUBLISH_EVERY_EXAMPLES,
+                  PUBLISH_INTERVAL,
+                  SNAPSHOT_EVERY,
+                  TICK,
+                  GROUP_ID))
+          .toList();
 
   private TrainingJobOptions() {}
 
@@ -157,7 +142,7 @@ public final class TrainingJobOptions {
       values.put(key, args[i + 1]);
     }
     Configuration config = Configuration.fromMap(values);
-    for (ConfigOption<String> required : List.of(BOOTSTRAP_SERVERS, MODEL_STORE)) {
+    for (ConfigOption<String> required : List.of(JobOptions.BOOTSTRAP_SERVERS, MODEL_STORE)) {
       if (config.getOptional(required).isEmpty()) {
         throw new IllegalArgumentException(
             "--"
@@ -172,7 +157,7 @@ public final class TrainingJobOptions {
   }
 
   private static String example(ConfigOption<String> option) {
-    return option == BOOTSTRAP_SERVERS ? "127.0.0.1:9092" : "/data/ctrflow/models";
+    return option == JobOptions.BOOTSTRAP_SERVERS ? "127.0.0.1:9092" : "/data/ctrflow/models";
   }
 
   /** The training setup these options describe. */

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -143,6 +144,7 @@ class LabelJoinJobMiniClusterTest {
         .sinkTo(
             KafkaEvents.sink(
                 kafka.bootstrapServers(),
+                new Properties(),
                 Topic.LABELED_EXAMPLES,
                 prefix,
                 LabeledExample.class,
@@ -153,6 +155,7 @@ class LabelJoinJobMiniClusterTest {
         .sinkTo(
             KafkaEvents.sink(
                 kafka.bootstrapServers(),
+                new Properties(),
                 Topic.DEAD_LETTER,
                 prefix,
                 DeadLetter.class,
@@ -279,6 +282,7 @@ class LabelJoinJobMiniClusterTest {
     String bootstrap = kafka.bootstrapServers();
     return LabelJoinJob.onKafka(
         bootstrap,
+        new Properties(),
         source(bootstrap, prefix, Topic.IMPRESSIONS, stop),
         source(bootstrap, prefix, Topic.CLICKS, stop),
         source(bootstrap, prefix, Topic.HUMAN_LABELS, stop),
@@ -290,7 +294,11 @@ class LabelJoinJobMiniClusterTest {
   private static Source<RawRecord, ?, ?> source(
       String bootstrap, String prefix, Topic topic, Function<Topic, OffsetsInitializer> stop) {
     return KafkaEvents.rawSource(
-            bootstrap, List.of(topic.name(prefix)), "test-" + prefix, OffsetsInitializer.earliest())
+            bootstrap,
+            new Properties(),
+            List.of(topic.name(prefix)),
+            "test-" + prefix,
+            OffsetsInitializer.earliest())
         .setBounded(stop.apply(topic))
         .build();
   }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -84,6 +85,7 @@ class KafkaPipelineMiniClusterTest {
         env.fromSource(
                 KafkaEvents.rawSource(
                         bootstrap,
+                        new Properties(),
                         List.of(Topic.IMPRESSIONS.name(prefix)),
                         "test-" + prefix,
                         OffsetsInitializer.earliest())
@@ -98,6 +100,7 @@ class KafkaPipelineMiniClusterTest {
         .sinkTo(
             KafkaEvents.sink(
                 bootstrap,
+                new Properties(),
                 Topic.SCORE_REQUESTS,
                 prefix,
                 ScoreRequest.class,
@@ -108,6 +111,7 @@ class KafkaPipelineMiniClusterTest {
         .sinkTo(
             KafkaEvents.sink(
                 bootstrap,
+                new Properties(),
                 Topic.DEAD_LETTER,
                 prefix,
                 DeadLetter.class,

@@ -120,6 +120,7 @@ class PipelineMiniClusterTest {
             env ->
                 LabelJoinJob.onKafka(
                         bootstrap,
+                        new Properties(),
                         source(bootstrap, prefix, Topic.IMPRESSIONS, plannedImpressions.stopping()),
                         source(bootstrap, prefix, Topic.CLICKS, plannedClicks.stopping()),
                         source(bootstrap, prefix, Topic.HUMAN_LABELS, OffsetsInitializer.latest()),
@@ -133,9 +134,11 @@ class PipelineMiniClusterTest {
             env ->
                 TrainingJob.onKafka(
                         bootstrap,
+                        new Properties(),
                         prefix,
                         KafkaEvents.rawSource(
                                 bootstrap,
+                                new Properties(),
                                 List.of(Topic.LABELED_EXAMPLES.name(prefix)),
                                 prefix + "-training",
                                 OffsetsInitializer.earliest())
@@ -157,6 +160,7 @@ class PipelineMiniClusterTest {
             env ->
                 ScoringJob.onKafka(
                         bootstrap,
+                        new Properties(),
                         prefix,
                         new ScoringConfig(
                             List.of(MODEL),
@@ -334,7 +338,11 @@ class PipelineMiniClusterTest {
           org.ctrflow.jobs.kafka.RawRecord, ?, ?>
       source(String bootstrap, String prefix, Topic topic, OffsetsInitializer stop) {
     return KafkaEvents.rawSource(
-            bootstrap, List.of(topic.name(prefix)), prefix + "-join", OffsetsInitializer.earliest())
+            bootstrap,
+            new Properties(),
+            List.of(topic.name(prefix)),
+            prefix + "-join",
+            OffsetsInitializer.earliest())
         .setBounded(stop)
         .build();
   }

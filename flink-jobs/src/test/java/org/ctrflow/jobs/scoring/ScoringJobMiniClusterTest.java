@@ -96,6 +96,7 @@ class ScoringJobMiniClusterTest {
     env.enableCheckpointing(300);
     ScoringJob.onKafka(
             bootstrap,
+            new Properties(),
             prefix,
             new ScoringConfig(
                 List.of("finalmlp"),

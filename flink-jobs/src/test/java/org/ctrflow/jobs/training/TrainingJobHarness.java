@@ -51,9 +51,11 @@ final class TrainingJobHarness {
   TrainingJob job(TrainingSetup setup, OffsetsInitializer stop) {
     return TrainingJob.onKafka(
         bootstrap,
+        new Properties(),
         prefix,
         KafkaEvents.rawSource(
                 bootstrap,
+                new Properties(),
                 List.of(Topic.LABELED_EXAMPLES.name(prefix)),
                 prefix + "-training",
                 OffsetsInitializer.earliest())

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ctrflow.jobs.submit.ClusterRequirements;
 
 /**
  * Writes the configuration directory the Flink entry points read ({@code --configDir}): {@code
@@ -68,7 +69,9 @@ public final class FlinkConfigFiles {
     c.put("env.java.opts.all", String.join(" ", javaOpts));
     // PyTorch's native library can be loaded by one class loader per JVM only: when DJL is on
     // the cluster class path, jobs must share that copy instead of loading their own child-first.
-    c.put("classloader.parent-first-patterns.additional", "ai.djl.");
+    c.put(
+        "classloader.parent-first-patterns.additional",
+        ClusterRequirements.DJL_PARENT_FIRST_PATTERNS);
     return c;
   }
 

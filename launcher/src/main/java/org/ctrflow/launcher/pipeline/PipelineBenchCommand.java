@@ -170,6 +170,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     StreamExecutionEnvironment join = local(LabelJoinJob.environmentConfig(args));
     LabelJoinJob.onKafka(
             bootstrap,
+            new Properties(),
             source(bootstrap, Topic.IMPRESSIONS, true),
             source(bootstrap, Topic.CLICKS, true),
             source(bootstrap, Topic.HUMAN_LABELS, true),
@@ -183,6 +184,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     StreamExecutionEnvironment training = local(new Configuration());
     TrainingJob.onKafka(
             bootstrap,
+            new Properties(),
             PREFIX,
             source(bootstrap, Topic.LABELED_EXAMPLES, false),
             TrainingSetup.of(
@@ -198,6 +200,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     StreamExecutionEnvironment scoring = local(new Configuration());
     ScoringJob.onKafka(
             bootstrap,
+            new Properties(),
             PREFIX,
             new ScoringConfig(
                 List.of("finalmlp"), store, ScoringConfig.Strategy.ENTROPY, 20, 60, 0, 1))
@@ -218,6 +221,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     var builder =
         KafkaEvents.rawSource(
             bootstrap,
+            new Properties(),
             List.of(topic.name(PREFIX)),
             PREFIX + "-" + topic.suffix(),
             OffsetsInitializer.earliest());

@@ -30,6 +30,15 @@ public final class ApiServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
+  /** The port {@code --port} defaults to. */
+  public static final int DEFAULT_PORT = 8090;
+
+  /** Liveness: the process answers. Kubernetes probes use it (k8s/). */
+  public static final String LIVE_PATH = "/health";
+
+  /** Readiness: the store is open and the Kafka clients are ready. */
+  public static final String READY_PATH = "/ready";
+
   /** TLS settings; null fields mean plain HTTP. */
   public record Tls(Path keyStore, String keyStorePassword) {}
 
@@ -72,9 +81,9 @@ public final class ApiServer implements AutoCloseable {
               config.staticFiles.enableWebjars();
               config.staticFiles.add("/labeler", Location.CLASSPATH);
               var r = config.routes;
-              r.get("/health", ctx -> json(ctx, Map.of("status", "UP")));
+              r.get(LIVE_PATH, ctx -> json(ctx, Map.of("status", "UP")));
               r.get(
-                  "/ready",
+                  READY_PATH,
                   ctx -> {
                     boolean ok = ready.getAsBoolean();
                     ctx.status(ok ? 200 : 503);

@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.InvalidEventException;
 import org.ctrflow.connectors.events.LabelRequest;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import org.ctrflow.labelqueue.QueueMetrics;
 import org.ctrflow.labelqueue.TaskQueue;
 import org.slf4j.Logger;
@@ -41,11 +42,12 @@ public final class RequestIngestor implements Runnable, AutoCloseable {
 
   public RequestIngestor(
       String bootstrapServers,
+      Properties client,
       String topic,
       String groupId,
       TaskQueue queue,
       QueueMetrics metrics) {
-    Properties p = new Properties();
+    Properties p = KafkaClientProperties.copy(client);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     // Static membership: a restarted service (same data directory, same id) takes its partitions

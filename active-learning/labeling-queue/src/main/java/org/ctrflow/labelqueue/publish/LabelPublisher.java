@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,6 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.HumanLabel;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import org.ctrflow.labelqueue.QueueMetrics;
 import org.ctrflow.labelqueue.store.QueueStore;
 import org.ctrflow.labelqueue.store.QueueStore.Family;
@@ -52,6 +52,7 @@ public final class LabelPublisher implements Runnable, AutoCloseable {
   private static final long SCAN_MARGIN_MS = 60_000;
 
   private final String bootstrapServers;
+  private final Properties client;
   private final String topic;
   private final QueueStore store;
   private final QueueMetrics metrics;
@@ -63,15 +64,17 @@ public final class LabelPublisher implements Runnable, AutoCloseable {
 
   public LabelPublisher(
       String bootstrapServers,
+      Properties client,
       String topic,
       String transactionalId,
       QueueStore store,
       QueueMetrics metrics) {
     this.bootstrapServers = bootstrapServers;
+    this.client = client;
     this.topic = topic;
     this.store = store;
     this.metrics = metrics;
-    Properties p = new Properties();
+    Properties p = KafkaClientProperties.copy(client);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -190,11 +193,12 @@ public final class LabelPublisher implements Runnable, AutoCloseable {
   }
 
   private Set<String> publishedSince(long timestamp, Set<String> wanted) {
-    Properties p = new Properties();
+    // No group: partitions are assigned and sought, nothing is committed, so the component's
+    // KafkaUser needs no ACL for a throw-away group.
+    Properties p = KafkaClientProperties.copy(client);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "labeling-queue-dedupe-" + UUID.randomUUID());
     Set<String> found = new HashSet<>();
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -1,11 +1,10 @@
-package org.ctrflow.launcher.serve;
+package org.ctrflow.serving;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.ctrflow.serving.ModelServer;
-import org.ctrflow.serving.ServingConfig;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -15,7 +14,8 @@ import picocli.CommandLine.Spec;
  * {@code ctrflow serve}: the model server (docs/model-serving.md). The common settings have their
  * own options; every setting, with its default, is listed by {@code --list-settings} and can be
  * given as {@code --set key=value}. The admin token comes from {@code CTRFLOW_ADMIN_TOKEN}, so it
- * never shows in a process list.
+ * never shows in a process list. It lives in this module, not the launcher, so {@link ServeMain}
+ * runs it on a class path without Flink (the model-server image); the launcher only registers it.
  */
 @Command(
     name = "serve",
@@ -32,6 +32,9 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap-servers", description = "Kafka; omit to serve the store only.")
   String bootstrapServers;
+
+  @Option(names = KafkaClientProperties.OPTION, description = KafkaClientProperties.DESCRIPTION)
+  String kafkaProperties;
 
   @Option(names = "--topic-prefix", description = "Topic prefix (default ctrflow).")
   String topicPrefix;
@@ -63,11 +66,13 @@ public final class ServeCommand implements Callable<Integer> {
       config = set(config, ServingConfig.PORT.name(), port);
       config = set(config, ServingConfig.BOOTSTRAP_SERVERS.name(), bootstrapServers);
       config = set(config, ServingConfig.TOPIC_PREFIX.name(), topicPrefix);
+      config = set(config, ServingConfig.KAFKA_PROPERTIES.name(), kafkaProperties);
       config = set(config, ServingConfig.MODEL_STORE.name(), modelStore);
       config = set(config, ServingConfig.DEVICE.name(), device);
       config = set(config, ServingConfig.MODELS.name(), models);
       config = set(config, ServingConfig.ADMIN_TOKEN.name(), System.getenv(ADMIN_TOKEN_ENV));
       config.modelNames();
+      KafkaClientProperties.load(config.get(ServingConfig.KAFKA_PROPERTIES));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
