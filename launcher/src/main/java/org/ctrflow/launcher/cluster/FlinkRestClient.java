@@ -89,6 +89,20 @@ public final class FlinkRestClient {
     return send(run).path("jobid").asText();
   }
 
+  /** One job as {@code GET /jobs/overview} lists it. */
+  public record JobSummary(String id, String name, String state) {}
+
+  /** Every job the cluster knows, running or ended. */
+  public List<JobSummary> jobs() throws IOException, InterruptedException {
+    List<JobSummary> jobs = new java.util.ArrayList<>();
+    for (JsonNode j : send(request("/jobs/overview", REQUEST_TIMEOUT).GET().build()).path("jobs")) {
+      jobs.add(
+          new JobSummary(
+              j.path("jid").asText(), j.path("name").asText(), j.path("state").asText()));
+    }
+    return jobs;
+  }
+
   /** The job's state as Flink names it: RUNNING, FINISHED, FAILED, ... */
   public String jobStatus(String jobId) throws IOException, InterruptedException {
     return send(request("/jobs/" + jobId, REQUEST_TIMEOUT).GET().build()).path("state").asText();
