@@ -5,10 +5,12 @@ import org.ctrflow.launcher.demo.DemoCommand;
 import org.ctrflow.launcher.generate.GenerateCommand;
 import org.ctrflow.launcher.kafka.KafkaCommand;
 import org.ctrflow.launcher.kafka.TopicsCommand;
+import org.ctrflow.launcher.labelqueue.LabelQueueCommand;
 import org.ctrflow.launcher.models.BenchCommand;
 import org.ctrflow.launcher.models.PrequentialCommand;
 import org.ctrflow.launcher.models.TrainOfflineCommand;
 import org.ctrflow.launcher.replay.ReplayCommand;
+import org.ctrflow.launcher.serve.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,6 +30,8 @@ import picocli.CommandLine.Command;
       TrainOfflineCommand.class,
       PrequentialCommand.class,
       BenchCommand.class,
+      ServeCommand.class,
+      LabelQueueCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CtrflowCommand implements Runnable {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.ctrflow.launcher.labelqueue.QueueBenchCommand;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.training.OnlineTrainer;
 import org.ctrflow.models.training.TrainerConfig;
@@ -23,8 +24,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmarks; see 'ctrflow bench model --help' and 'ctrflow bench drift --help'.",
-    subcommands = {BenchCommand.Model.class, DriftBenchCommand.class})
+    description =
+        "Benchmarks; see 'ctrflow bench model --help', 'ctrflow bench drift --help',"
+            + " 'ctrflow bench serve --help' and 'ctrflow bench queue --help'.",
+    subcommands = {
+      BenchCommand.Model.class,
+      DriftBenchCommand.class,
+      BenchServeCommand.class,
+      QueueBenchCommand.class
+    })
 public final class BenchCommand {
 
   @Command(

@@ -1,5 +1,6 @@
 package org.ctrflow.models.snapshot;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -48,7 +49,17 @@ public final class Servable implements AutoCloseable {
    * @throws SnapshotFormatException if {@link ModelSnapshot#read} rejects them
    */
   public static Servable load(byte[] snapshot) throws SnapshotFormatException {
-    NDManager manager = NDManager.newBaseManager();
+    return load(snapshot, null);
+  }
+
+  /**
+   * Loads a snapshot's bytes onto a device; deltas applied to the result stay on it.
+   *
+   * @param device e.g. {@code Device.gpu(1)}; null for the engine's default (a GPU if it sees one)
+   * @throws SnapshotFormatException if {@link ModelSnapshot#read} rejects them
+   */
+  public static Servable load(byte[] snapshot, Device device) throws SnapshotFormatException {
+    NDManager manager = NDManager.newBaseManager(device);
     try {
       ModelSnapshot.Loaded loaded = ModelSnapshot.read(snapshot, manager);
       return new Servable(loaded.info(), loaded.schema(), loaded.block(), manager);
@@ -65,6 +76,11 @@ public final class Servable implements AutoCloseable {
 
   public ModelInfo info() {
     return info;
+  }
+
+  /** Where this version's weights live. */
+  public Device device() {
+    return manager.getDevice();
   }
 
   public FeatureSchema schema() {
@@ -115,7 +131,7 @@ public final class Servable implements AutoCloseable {
    */
   public synchronized Servable applyDelta(ModelDelta delta) throws SnapshotFormatException {
     requireOpen();
-    NDManager next = NDManager.newBaseManager();
+    NDManager next = NDManager.newBaseManager(manager.getDevice());
     try {
       return new Servable(delta.info(), schema, delta.applyTo(info, block, next), next);
     } catch (SnapshotFormatException | RuntimeException e) {

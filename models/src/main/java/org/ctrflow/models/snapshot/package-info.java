@@ -11,7 +11,10 @@
  *   <li>{@link org.ctrflow.models.snapshot.Servable}: scores feature maps with one version and
  *       applies deltas into new Servables;
  *   <li>{@link org.ctrflow.models.snapshot.ModelStore} / {@link
- *       org.ctrflow.models.snapshot.DirectoryModelStore}: where snapshots are kept.
+ *       org.ctrflow.models.snapshot.DirectoryModelStore}: where snapshots are kept; {@link
+ *       org.ctrflow.models.snapshot.SnapshotAnnouncements} stores and announces one;
+ *   <li>{@link org.ctrflow.models.snapshot.ModelUpdateFollower}: turns the model-updates stream
+ *       into the latest good Servable (the model server and the scoring job both use it).
  * </ul>
  *
  * <p>Both formats share one frame (magic, format version, length, trailing SHA-256) and one tensor

@@ -1,0 +1,96 @@
+package org.ctrflow.launcher.serve;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.ctrflow.serving.ModelServer;
+import org.ctrflow.serving.ServingConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ctrflow serve}: the model server (docs/model-serving.md). The common settings have their
+ * own options; every setting, with its default, is listed by {@code --list-settings} and can be
+ * given as {@code --set key=value}. The admin token comes from {@code CTRFLOW_ADMIN_TOKEN}, so it
+ * never shows in a process list.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Serves CTR models over HTTP (KServe v2 + compact JSON), refreshed from Kafka.")
+public final class ServeCommand implements Callable<Integer> {
+
+  static final String ADMIN_TOKEN_ENV = "CTRFLOW_ADMIN_TOKEN";
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--port", description = "HTTP port (default 8080).")
+  Integer port;
+
+  @Option(names = "--bootstrap-servers", description = "Kafka; omit to serve the store only.")
+  String bootstrapServers;
+
+  @Option(names = "--topic-prefix", description = "Topic prefix (default ctrflow).")
+  String topicPrefix;
+
+  @Option(names = "--model-store", description = "Model store folder (default .ctrflow/models).")
+  String modelStore;
+
+  @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default auto).")
+  String device;
+
+  @Option(names = "--models", description = "Comma-separated model names (default finalmlp).")
+  String models;
+
+  @Option(names = "--set", description = "Any setting as key=value; see --list-settings.")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Option(names = "--list-settings", description = "Print every setting with its default.")
+  boolean listSettings;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (listSettings) {
+      spec.commandLine().getOut().print(ServingConfig.describe());
+      return 0;
+    }
+    ServingConfig config;
+    try {
+      config = ServingConfig.of(settings);
+      config = set(config, ServingConfig.PORT.name(), port);
+      config = set(config, ServingConfig.BOOTSTRAP_SERVERS.name(), bootstrapServers);
+      config = set(config, ServingConfig.TOPIC_PREFIX.name(), topicPrefix);
+      config = set(config, ServingConfig.MODEL_STORE.name(), modelStore);
+      config = set(config, ServingConfig.DEVICE.name(), device);
+      config = set(config, ServingConfig.MODELS.name(), models);
+      config = set(config, ServingConfig.ADMIN_TOKEN.name(), System.getenv(ADMIN_TOKEN_ENV));
+      config.modelNames();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    ModelServer server = ModelServer.start(config);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                }));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "serving %s on http://%s:%d (device %s); Ctrl-C stops%n",
+            config.modelNames(), config.get(ServingConfig.HOST), server.port(), server.device());
+    spec.commandLine().getOut().flush();
+    stopped.await();
+    return 0;
+  }
+
+  private static ServingConfig set(ServingConfig config, String key, Object value) {
+    return value == null ? config : config.withText(key, value.toString());
+  }
+}

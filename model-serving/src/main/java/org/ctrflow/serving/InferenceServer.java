@@ -1,0 +1,311 @@
+package org.ctrflow.serving;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.ctrflow.models.snapshot.FeatureRow;
+import org.ctrflow.models.snapshot.Scores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API: Open Inference Protocol (KServe v2) health, metadata and infer endpoints, the
+ * compact CTR endpoint {@code POST /v1/ctr/{name}}, {@code /metrics}, and token-protected admin
+ * endpoints to pin a version. Every response to a scoring call names the model version that scored
+ * it: the version current when the request arrived (or the one asked for).
+ */
+final class InferenceServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
+  private static final long SCORE_TIMEOUT_SECONDS = 30;
+
+  private final ModelRegistry registry;
+  private final Map<String, RequestScorer> scorers;
+  private final ServingMetrics metrics;
+  private final ServingConfig config;
+  private final Javalin app;
+
+  InferenceServer(
+      ModelRegistry registry,
+      Map<String, RequestScorer> scorers,
+      ServingMetrics metrics,
+      ServingConfig config) {
+    this.registry = registry;
+    this.scorers = scorers;
+    this.metrics = metrics;
+    this.config = config;
+    int maxBody = config.get(ServingConfig.MAX_BODY_BYTES);
+    this.app =
+        Javalin.create(
+            c -> {
+              c.http.maxRequestSize = maxBody;
+              c.startup.showJavalinBanner = false;
+              c.routes.get(
+                  "/v2/health/live", h("live", ctx -> json(ctx, 200, Map.of("live", true))));
+              c.routes.get("/v2/health/ready", h("ready", this::ready));
+              c.routes.get("/v2", h("server", ctx -> json(ctx, 200, serverMetadata())));
+              c.routes.get("/v2/models/{name}", h("model", this::modelMetadata));
+              c.routes.get("/v2/models/{name}/ready", h("model_ready", this::modelReady));
+              c.routes.post("/v2/models/{name}/infer", h("infer", ctx -> infer(ctx, null)));
+              c.routes.post(
+                  "/v2/models/{name}/versions/{version}/infer",
+                  h("infer_version", ctx -> infer(ctx, version(ctx))));
+              c.routes.post("/v1/ctr/{name}", h("ctr", this::ctr));
+              c.routes.get("/metrics", this::scrape);
+              c.routes.get("/admin/models/{name}", h("admin", this::adminStatus));
+              c.routes.post("/admin/models/{name}/versions/{version}/pin", h("admin", this::pin));
+              c.routes.delete("/admin/models/{name}/pin", h("admin", this::unpin));
+            });
+  }
+
+  InferenceServer start() {
+    app.start(config.get(ServingConfig.HOST), config.get(ServingConfig.PORT));
+    return this;
+  }
+
+  int port() {
+    return app.port();
+  }
+
+  /** Times the handler and turns refusals into {@code {"error": ...}} with their status. */
+  private Handler h(String endpoint, Handler handler) {
+    return ctx -> {
+      long start = System.nanoTime();
+      try {
+        handler.handle(ctx);
+      } catch (ApiException e) {
+        json(ctx, e.status(), Map.of("error", e.getMessage()));
+      } catch (RequestScorer.BusyException e) {
+        ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds));
+        json(ctx, 429, Map.of("error", "server busy: " + e.getMessage()));
+      } catch (RuntimeException e) {
+        LOG.error("{} failed", endpoint, e);
+        json(ctx, 500, Map.of("error", "internal error: " + e));
+      }
+      int status = ctx.statusCode();
+      String model = ctx.pathParamMap().getOrDefault("name", "");
+      if (!model.isEmpty() && registry.model(model).isEmpty()) {
+        model = "unknown"; // keep label cardinality bounded
+      }
+      metrics
+          .requestSeconds
+          .labelValues(endpoint, model, Integer.toString(status))
+          .observe((System.nanoTime() - start) / 1e9);
+      if (status >= 400) {
+        metrics.errors.labelValues(endpoint, Integer.toString(status)).inc();
+      }
+    };
+  }
+
+  private void ready(Context ctx) {
+    boolean ready = registry.ready();
+    json(ctx, ready ? 200 : 503, Map.of("ready", ready));
+  }
+
+  private Map<String, Object> serverMetadata() {
+    return Map.of("name", "ctrflow-model-server", "version", "1", "extensions", List.of());
+  }
+
+  private void modelMetadata(Context ctx) {
+    ModelVersions model = registry.require(ctx.pathParam("name"));
+    ModelHandle h = acquireCurrent(model);
+    try {
+      FeatureRows fields = new FeatureRows(h.servable().schema(), maxRows());
+      json(ctx, 200, OpenInference.metadata(model.name(), model.warmVersions(), fields));
+    } finally {
+      h.release();
+    }
+  }
+
+  private void modelReady(Context ctx) {
+    boolean ready = registry.require(ctx.pathParam("name")).peekCurrent() != null;
+    json(ctx, ready ? 200 : 503, Map.of("name", ctx.pathParam("name"), "ready", ready));
+  }
+
+  private void infer(Context ctx, Long version) {
+    ModelVersions model = registry.require(ctx.pathParam("name"));
+    ModelHandle h = version == null ? acquireCurrent(model) : acquireVersion(model, version);
+    try {
+      JsonNode body = parseBody(ctx);
+      List<FeatureRow> rows =
+          OpenInference.parseRequest(body, new FeatureRows(h.servable().schema(), maxRows()));
+      json(ctx, 200, OpenInference.response(score(model, h, rows), body.get("id")));
+    } finally {
+      h.release();
+    }
+  }
+
+  private void ctr(Context ctx) {
+    ModelVersions model = registry.require(ctx.pathParam("name"));
+    ModelHandle h = acquireCurrent(model);
+    try {
+      JsonNode body = parseBody(ctx);
+      body.fieldNames()
+          .forEachRemaining(
+              n -> {
+                if (!n.equals("rows")) {
+                  throw ApiException.badRequest(n + ": unknown member; expected [rows]");
+                }
+              });
+      List<FeatureRow> rows = new FeatureRows(h.servable().schema(), maxRows()).parseCompact(body);
+      Scores scores = score(model, h, rows);
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("model", scores.model().modelName());
+      out.put("version", scores.model().version());
+      out.put("scores", scores.probabilities());
+      json(ctx, 200, out);
+    } finally {
+      h.release();
+    }
+  }
+
+  private Scores score(ModelVersions model, ModelHandle h, List<FeatureRow> rows) {
+    CompletableFuture<Scores> result = scorers.get(model.name()).submit(h, rows);
+    Scores scores;
+    try {
+      scores = result.get(SCORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "interrupted while scoring");
+    } catch (TimeoutException e) {
+      throw new ApiException(503, "scoring took longer than " + SCORE_TIMEOUT_SECONDS + " s");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+    if (h.firstServed()) {
+      metrics
+          .refreshLagSeconds
+          .labelValues(model.name(), "first_response")
+          .observe((System.currentTimeMillis() - h.publishedAt()) / 1e3);
+    }
+    return scores;
+  }
+
+  private JsonNode parseBody(Context ctx) {
+    long length = ctx.contentLength();
+    int max = config.get(ServingConfig.MAX_BODY_BYTES);
+    if (length > max) {
+      throw new ApiException(
+          413, "body: " + length + " bytes exceed this server's limit of " + max + " bytes");
+    }
+    return Json.parseObject(ctx.bodyAsBytes());
+  }
+
+  private ModelHandle acquireCurrent(ModelVersions model) {
+    ModelHandle h = model.acquireCurrent();
+    if (h == null) {
+      throw new ApiException(503, "model: '" + model.name() + "' has no version loaded yet");
+    }
+    return h;
+  }
+
+  private static ModelHandle acquireVersion(ModelVersions model, long version) {
+    ModelHandle h = model.acquire(version);
+    if (h == null) {
+      throw new ApiException(
+          404,
+          "version: "
+              + version
+              + " of '"
+              + model.name()
+              + "' is not loaded; warm versions: "
+              + model.warmVersions());
+    }
+    return h;
+  }
+
+  private static long version(Context ctx) {
+    String text = ctx.pathParam("version");
+    try {
+      long v = Long.parseLong(text);
+      if (v >= 1) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message below
+    }
+    throw ApiException.badRequest("version: must be an integer >= 1, was '" + text + "'");
+  }
+
+  private void scrape(Context ctx) {
+    ctx.contentType(ServingMetrics.contentType()).result(metrics.scrape());
+  }
+
+  private void requireAdmin(Context ctx) {
+    String token = config.get(ServingConfig.ADMIN_TOKEN);
+    if (token.isEmpty()) {
+      throw new ApiException(403, "admin: disabled; start the server with an admin token");
+    }
+    String given = ctx.header("Authorization");
+    if (given == null
+        || !java.security.MessageDigest.isEqual(
+            given.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      throw new ApiException(401, "Authorization: expected 'Bearer <admin token>'");
+    }
+  }
+
+  private void adminStatus(Context ctx) {
+    requireAdmin(ctx);
+    ModelVersions model = registry.require(ctx.pathParam("name"));
+    json(ctx, 200, status(model));
+  }
+
+  private void pin(Context ctx) {
+    requireAdmin(ctx);
+    ModelVersions model = registry.require(ctx.pathParam("name"));
+    try {
+      model.pin(version(ctx));
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(404, "version: " + e.getMessage());
+    }
+    metrics.modelVersion.labelValues(model.name()).set(model.peekCurrent().version());
+    LOG.info("pinned {} to version {}", model.name(), model.pinned());
+    json(ctx, 200, status(model));
+  }
+
+  private void unpin(Context ctx) {
+    requireAdmin(ctx);
+    ModelVersions model = registry.require(ctx.pathParam("name"));
+    model.unpin();
+    ModelHandle current = model.peekCurrent();
+    if (current != null) {
+      metrics.modelVersion.labelValues(model.name()).set(current.version());
+    }
+    json(ctx, 200, status(model));
+  }
+
+  private static Map<String, Object> status(ModelVersions model) {
+    ModelHandle current = model.peekCurrent();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", model.name());
+    out.put("current", current == null ? null : current.version());
+    out.put("pinned", model.pinned());
+    out.put("warm", model.warmVersions());
+    return out;
+  }
+
+  private int maxRows() {
+    return config.get(ServingConfig.MAX_ROWS);
+  }
+
+  private static void json(Context ctx, int status, Object body) {
+    ctx.status(status).contentType("application/json").result(Json.write(body));
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,167 @@
+package org.ctrflow.serving;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ctrflow.connectors.events.EventSerde;
+import org.ctrflow.connectors.events.InvalidEventException;
+import org.ctrflow.connectors.events.ModelUpdate;
+import org.ctrflow.connectors.topics.Topic;
+import org.ctrflow.models.snapshot.ModelUpdateFollower;
+import org.ctrflow.models.snapshot.ModelUpdateFollower.Outcome;
+import org.ctrflow.models.snapshot.ModelUpdateFollower.Rejected;
+import org.ctrflow.models.snapshot.ModelUpdateFollower.Updated;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the registry's models current: at start the store's latest snapshot of each model, then
+ * every event of the model-updates topic (read from its beginning: the compacted topic holds the
+ * latest snapshot announcement and delta), through one {@link ModelUpdateFollower} per model. A
+ * rejected version is counted and logged, the last good one keeps serving, and the follower resyncs
+ * from the store. One thread; it alone installs versions.
+ */
+final class ModelRefresher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRefresher.class);
+
+  private final ModelRegistry registry;
+  private final Map<String, ModelUpdateFollower> followers;
+  private final ServingMetrics metrics;
+  private final ServingConfig config;
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private Thread thread;
+  private volatile boolean running;
+
+  ModelRefresher(
+      ModelRegistry registry,
+      Map<String, ModelUpdateFollower> followers,
+      ServingMetrics metrics,
+      ServingConfig config) {
+    this.registry = registry;
+    this.followers = followers;
+    this.metrics = metrics;
+    this.config = config;
+  }
+
+  /** Loads the store's latest snapshots, then follows the topic if Kafka is configured. */
+  void start() {
+    followers.forEach((name, follower) -> handle(name, follower, follower.resync(), false));
+    String bootstrap = config.get(ServingConfig.BOOTSTRAP_SERVERS);
+    if (bootstrap.isEmpty()) {
+      LOG.info("no bootstrap servers: serving the model store's latest snapshots only");
+      return;
+    }
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topic.MAX_MESSAGE_BYTES * 2);
+    consumer = new KafkaConsumer<>(props);
+    String topic = Topic.MODEL_UPDATES.name(config.get(ServingConfig.TOPIC_PREFIX));
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
+    if (partitions.isEmpty()) {
+      throw new IllegalStateException(
+          "topic " + topic + " does not exist; create it with 'ctrflow topics create'");
+    }
+    // Every server reads every update: assigned partitions, no consumer group.
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    running = true;
+    thread = new Thread(this::pollLoop, "model-refresher");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void pollLoop() {
+    Duration poll = Duration.ofMillis(config.get(ServingConfig.POLL_MILLIS));
+    try {
+      while (running) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(poll)) {
+          accept(record);
+        }
+      }
+    } catch (WakeupException e) {
+      // close() woke the consumer up.
+    } finally {
+      consumer.close();
+    }
+  }
+
+  private void accept(ConsumerRecord<byte[], byte[]> record) {
+    ModelUpdate update;
+    try {
+      update = EventSerde.MODEL_UPDATE.deserialize(record.value());
+    } catch (InvalidEventException e) {
+      metrics.updates.labelValues("", "rejected", "INVALID_EVENT").inc();
+      LOG.warn("skipping invalid model update at offset {}: {}", record.offset(), e.getMessage());
+      return;
+    }
+    ModelUpdateFollower follower = followers.get(update.modelName());
+    if (follower == null) {
+      return; // a model this server does not serve
+    }
+    // Resync once per lost version, not for every delta that then follows it.
+    boolean resync = !follower.awaitingSnapshot();
+    handle(update.modelName(), follower, follower.accept(update), resync);
+  }
+
+  private void handle(String name, ModelUpdateFollower follower, Outcome outcome, boolean resync) {
+    if (outcome instanceof Updated u) {
+      install(name, u);
+    } else if (outcome instanceof Rejected r) {
+      metrics.updates.labelValues(name, "rejected", r.reason().name()).inc();
+      LOG.warn(
+          "rejected {} version {} ({}): {}; still serving version {}",
+          name,
+          r.version(),
+          r.reason(),
+          r.message(),
+          follower.version());
+      if (resync && follower.resync() instanceof Updated u) {
+        install(name, u);
+      }
+    } else {
+      String kind = outcome instanceof ModelUpdateFollower.Pending ? "pending" : "ignored";
+      metrics.updates.labelValues(name, kind, "").inc();
+    }
+  }
+
+  private void install(String name, Updated u) {
+    long now = System.currentTimeMillis();
+    ModelVersions versions = registry.require(name);
+    versions.install(new ModelHandle(u.servable(), u.publishedAt(), now));
+    metrics.updates.labelValues(name, "updated", "").inc();
+    metrics.refreshLagSeconds.labelValues(name, "available").observe((now - u.publishedAt()) / 1e3);
+    ModelHandle current = versions.peekCurrent();
+    metrics.modelVersion.labelValues(name).set(current.version());
+    metrics.warmVersions.labelValues(name).set(versions.warmVersions().size());
+    LOG.info(
+        "{} version {} available ({} from {})",
+        name,
+        u.info().version(),
+        u.source(),
+        u.publishedAt());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    if (consumer != null) {
+      consumer.wakeup();
+      thread.join(10_000);
+    }
+  }
+}

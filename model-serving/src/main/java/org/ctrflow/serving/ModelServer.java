@@ -1,0 +1,92 @@
+package org.ctrflow.serving;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ctrflow.models.snapshot.DirectoryModelStore;
+import org.ctrflow.models.snapshot.ModelUpdateFollower;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running model server: the registry of warm versions, the refresher that fills it from the model
+ * store and the model-updates topic, one request scorer per model, and the HTTP API. {@link
+ * #close()} stops accepting requests, then stops refreshing, then frees every version.
+ */
+public final class ModelServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
+
+  private final ModelRegistry registry;
+  private final ModelRefresher refresher;
+  private final Map<String, RequestScorer> scorers = new LinkedHashMap<>();
+  private final InferenceServer http;
+  private final Device device;
+
+  private ModelServer(ServingConfig config) {
+    device = Devices.parse(config.get(ServingConfig.DEVICE), Engine.getInstance().getGpuCount());
+    ServingMetrics metrics = new ServingMetrics();
+    registry = new ModelRegistry(config.modelNames(), config.get(ServingConfig.WARM_VERSIONS));
+    DirectoryModelStore store =
+        new DirectoryModelStore(Path.of(config.get(ServingConfig.MODEL_STORE)));
+    Map<String, ModelUpdateFollower> followers = new LinkedHashMap<>();
+    for (String name : registry.names()) {
+      followers.put(name, new ModelUpdateFollower(name, store, device));
+      scorers.put(name, new RequestScorer(name, config, metrics));
+    }
+    refresher = new ModelRefresher(registry, followers, metrics, config);
+    http = new InferenceServer(registry, scorers, metrics, config);
+  }
+
+  /**
+   * Starts serving: HTTP first (live, not ready), then the store's latest snapshots and the topic.
+   *
+   * @throws IllegalArgumentException for an invalid setting, naming it
+   */
+  public static ModelServer start(ServingConfig config) {
+    ModelServer server = new ModelServer(config);
+    try {
+      server.http.start();
+      server.refresher.start();
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    LOG.info(
+        "serving {} on port {} ({}, {} engine)",
+        server.registry.names(),
+        server.port(),
+        server.device,
+        Engine.getInstance().getEngineName());
+    return server;
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  /** Whether every model has a version (what {@code /v2/health/ready} answers). */
+  public boolean ready() {
+    return registry.ready();
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    try {
+      refresher.close();
+      for (RequestScorer scorer : scorers.values()) {
+        scorer.close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    registry.close();
+  }
+}

@@ -1,0 +1,167 @@
+package org.ctrflow.serving;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.ctrflow.models.snapshot.FeatureRow;
+import org.ctrflow.models.snapshot.Scores;
+
+/**
+ * Scores one model's requests, each with the version it acquired at arrival. With dynamic batching
+ * a worker thread merges the requests that arrive within {@code maxDelay} of the first (up to
+ * {@code maxRows} rows) into one forward pass per version; without it every request runs its own
+ * pass on its own thread. Either way at most {@code capacity} requests wait: the next gets a 429.
+ */
+final class RequestScorer implements AutoCloseable {
+
+  private record Job(ModelHandle handle, List<FeatureRow> rows, CompletableFuture<Scores> result) {}
+
+  private final String model;
+  private final boolean batching;
+  private final int maxRows;
+  private final long maxDelayNanos;
+  private final int retryAfterSeconds;
+  private final ServingMetrics metrics;
+  private final BlockingQueue<Job> queue;
+  private final Semaphore direct;
+  private final Thread worker;
+  private volatile boolean running = true;
+
+  RequestScorer(String model, ServingConfig config, ServingMetrics metrics) {
+    this.model = model;
+    this.batching = config.get(ServingConfig.BATCHING);
+    this.maxRows = config.get(ServingConfig.MAX_BATCH_ROWS);
+    this.maxDelayNanos =
+        TimeUnit.MICROSECONDS.toNanos(config.get(ServingConfig.MAX_QUEUE_DELAY_MICROS));
+    this.retryAfterSeconds = config.get(ServingConfig.RETRY_AFTER_SECONDS);
+    this.metrics = metrics;
+    int capacity = config.get(ServingConfig.QUEUE_CAPACITY);
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.direct = new Semaphore(capacity);
+    if (batching) {
+      worker = new Thread(this::batchLoop, "batcher-" + model);
+      worker.setDaemon(true);
+      worker.start();
+    } else {
+      worker = null;
+    }
+  }
+
+  /**
+   * Scores {@code rows} with {@code handle}'s version; the caller keeps the handle acquired until
+   * the result completes.
+   *
+   * @throws BusyException when the queue is full
+   */
+  CompletableFuture<Scores> submit(ModelHandle handle, List<FeatureRow> rows) {
+    if (!batching) {
+      if (!direct.tryAcquire()) {
+        throw new BusyException(retryAfterSeconds);
+      }
+      try {
+        Scores scores = handle.servable().score(rows);
+        observeBatch(rows.size(), 1);
+        return CompletableFuture.completedFuture(scores);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      } finally {
+        direct.release();
+      }
+    }
+    Job job = new Job(handle, rows, new CompletableFuture<>());
+    if (!running || !queue.offer(job)) {
+      throw new BusyException(retryAfterSeconds);
+    }
+    return job.result();
+  }
+
+  private void batchLoop() {
+    List<Job> batch = new ArrayList<>();
+    while (running) {
+      try {
+        Job first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        int rows = first.rows().size();
+        long deadline = System.nanoTime() + maxDelayNanos;
+        while (rows < maxRows) {
+          Job next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          if (next == null) {
+            break;
+          }
+          batch.add(next);
+          rows += next.rows().size();
+        }
+        scoreBatch(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } finally {
+        batch.clear();
+      }
+    }
+    Job left;
+    while ((left = queue.poll()) != null) {
+      left.result().completeExceptionally(new BusyException(retryAfterSeconds));
+    }
+  }
+
+  /** One forward pass per version among the batch's jobs (normally one; two during a swap). */
+  private void scoreBatch(List<Job> batch) {
+    Map<ModelHandle, List<Job>> byVersion = new LinkedHashMap<>();
+    for (Job job : batch) {
+      byVersion.computeIfAbsent(job.handle(), h -> new ArrayList<>()).add(job);
+    }
+    for (Map.Entry<ModelHandle, List<Job>> group : byVersion.entrySet()) {
+      List<Job> jobs = group.getValue();
+      try {
+        List<FeatureRow> rows = new ArrayList<>();
+        jobs.forEach(j -> rows.addAll(j.rows()));
+        Scores scores = group.getKey().servable().score(rows);
+        observeBatch(rows.size(), jobs.size());
+        double[] all = scores.probabilities();
+        int from = 0;
+        for (Job job : jobs) {
+          int to = from + job.rows().size();
+          job.result().complete(new Scores(scores.model(), Arrays.copyOfRange(all, from, to)));
+          from = to;
+        }
+      } catch (RuntimeException e) {
+        jobs.forEach(j -> j.result().completeExceptionally(e));
+      }
+    }
+  }
+
+  private void observeBatch(int rows, int requests) {
+    metrics.batchRows.labelValues(model).observe(rows);
+    metrics.batchRequests.labelValues(model).observe(requests);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    if (worker != null) {
+      worker.join(5_000);
+    }
+  }
+
+  /** The queue is full: answer 429 with Retry-After. */
+  static final class BusyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int retryAfterSeconds;
+
+    BusyException(int retryAfterSeconds) {
+      super("queue full, retry after " + retryAfterSeconds + " s", null, false, false);
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+  }
+}

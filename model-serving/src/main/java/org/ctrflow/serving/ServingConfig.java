@@ -1,0 +1,175 @@
+package org.ctrflow.serving;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting of the model server, each declared once here as a {@link ConfigKey} with its
+ * default and description. Immutable; {@link #with} returns a changed copy.
+ */
+public final class ServingConfig {
+
+  public static final ConfigKey<Integer> PORT =
+      ConfigKey.integer("port", 8080, 0, 65_535, "HTTP port; 0 picks a free one.");
+  public static final ConfigKey<String> HOST =
+      ConfigKey.text("host", "127.0.0.1", "Address to bind; 0.0.0.0 for every interface.");
+  public static final ConfigKey<String> MODELS =
+      ConfigKey.text(
+          "models", "finalmlp", "Comma-separated model names to serve, e.g. finalmlp,memnet.");
+  public static final ConfigKey<String> MODEL_STORE =
+      ConfigKey.text("model-store", ".ctrflow/models", "Model store folder the snapshots are in.");
+  public static final ConfigKey<String> BOOTSTRAP_SERVERS =
+      ConfigKey.text(
+          "bootstrap-servers",
+          "",
+          "Kafka to follow model updates from; empty serves the store's latest snapshots only.");
+  public static final ConfigKey<String> TOPIC_PREFIX =
+      ConfigKey.text(
+          "topic-prefix", "ctrflow", "Prefix of the topic names (<prefix>.model-updates).");
+  public static final ConfigKey<String> DEVICE =
+      ConfigKey.text(
+          "device", "auto", "auto, cpu, gpu or gpu:N; auto picks GPU 0 when the engine sees one.");
+  public static final ConfigKey<Boolean> BATCHING =
+      ConfigKey.flag(
+          "batching",
+          true,
+          "Score concurrent requests in one batch (false: one pass per request).");
+  public static final ConfigKey<Integer> MAX_BATCH_ROWS =
+      ConfigKey.integer(
+          "max-batch-rows", 512, 1, 65_536, "Most rows one batched forward pass scores.");
+  public static final ConfigKey<Integer> MAX_QUEUE_DELAY_MICROS =
+      ConfigKey.integer(
+          "max-queue-delay-us",
+          500,
+          0,
+          1_000_000,
+          "Longest a request waits for others to join its batch, in microseconds.");
+  public static final ConfigKey<Integer> QUEUE_CAPACITY =
+      ConfigKey.integer(
+          "queue-capacity",
+          256,
+          1,
+          1_000_000,
+          "Requests waiting per model before new ones get 429 Too Many Requests.");
+  public static final ConfigKey<Integer> RETRY_AFTER_SECONDS =
+      ConfigKey.integer("retry-after-s", 1, 1, 3_600, "Retry-After sent with a 429.");
+  public static final ConfigKey<Integer> MAX_BODY_BYTES =
+      ConfigKey.integer(
+          "max-body-bytes", 4 << 20, 1_024, 1 << 30, "Largest request body; larger gets 413.");
+  public static final ConfigKey<Integer> MAX_ROWS =
+      ConfigKey.integer("max-rows", 4_096, 1, 1 << 20, "Most rows one request may score.");
+  public static final ConfigKey<Integer> WARM_VERSIONS =
+      ConfigKey.integer(
+          "warm-versions",
+          3,
+          1,
+          100,
+          "Versions per model kept loaded, for /versions/{v}/infer and instant rollback.");
+  public static final ConfigKey<String> ADMIN_TOKEN =
+      ConfigKey.text(
+          "admin-token",
+          "",
+          "Bearer token of the /admin endpoints (pin, unpin); empty disables them.");
+  public static final ConfigKey<Integer> POLL_MILLIS =
+      ConfigKey.integer(
+          "refresh-poll-ms", 50, 1, 10_000, "Longest wait of one poll of the model-updates topic.");
+
+  /** All keys, in documentation order. */
+  public static final List<ConfigKey<?>> KEYS =
+      List.of(
+          PORT,
+          HOST,
+          MODELS,
+          MODEL_STORE,
+          BOOTSTRAP_SERVERS,
+          TOPIC_PREFIX,
+          DEVICE,
+          BATCHING,
+          MAX_BATCH_ROWS,
+          MAX_QUEUE_DELAY_MICROS,
+          QUEUE_CAPACITY,
+          RETRY_AFTER_SECONDS,
+          MAX_BODY_BYTES,
+          MAX_ROWS,
+          WARM_VERSIONS,
+          ADMIN_TOKEN,
+          POLL_MILLIS);
+
+  private final Map<ConfigKey<?>, Object> values;
+
+  private ServingConfig(Map<ConfigKey<?>, Object> values) {
+    this.values = values;
+  }
+
+  public static ServingConfig defaults() {
+    return new ServingConfig(new HashMap<>());
+  }
+
+  /**
+   * Settings by key name, e.g. from {@code --set max-batch-rows=256}.
+   *
+   * @throws IllegalArgumentException for an unknown key (listing the known ones) or a bad value
+   */
+  public static ServingConfig of(Map<String, String> settings) {
+    ServingConfig config = defaults();
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      config = config.withText(e.getKey(), e.getValue());
+    }
+    return config;
+  }
+
+  /** A copy with {@code name} set from its text form. */
+  public ServingConfig withText(String name, String text) {
+    ConfigKey<?> key =
+        KEYS.stream()
+            .filter(k -> k.name().equals(name))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "unknown setting '"
+                            + name
+                            + "'; known: "
+                            + KEYS.stream()
+                                .map(ConfigKey::name)
+                                .collect(Collectors.joining(", "))));
+    Map<ConfigKey<?>, Object> copy = new HashMap<>(values);
+    copy.put(key, key.parse(text));
+    return new ServingConfig(copy);
+  }
+
+  public <T> ServingConfig with(ConfigKey<T> key, T value) {
+    Map<ConfigKey<?>, Object> copy = new HashMap<>(values);
+    copy.put(key, value);
+    return new ServingConfig(copy);
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> T get(ConfigKey<T> key) {
+    return (T) values.getOrDefault(key, key.defaultValue());
+  }
+
+  /** {@link #MODELS} as a list. */
+  public List<String> modelNames() {
+    List<String> names =
+        Arrays.stream(get(MODELS).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("models must name at least one model, e.g. finalmlp");
+    }
+    return names;
+  }
+
+  /** The key table for {@code --help} and the docs: name, default, description. */
+  public static String describe() {
+    StringBuilder out = new StringBuilder();
+    for (ConfigKey<?> key : KEYS) {
+      out.append(
+          String.format(
+              "  %-20s %-16s %s%n", key.name(), "'" + key.defaultValue() + "'", key.description()));
+    }
+    return out.toString();
+  }
+}

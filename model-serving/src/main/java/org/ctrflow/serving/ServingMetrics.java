@@ -1,0 +1,94 @@
+package org.ctrflow.serving;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The server's Prometheus metrics, on their own registry; {@link #scrape()} renders them. */
+final class ServingMetrics {
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  final Histogram requestSeconds =
+      Histogram.builder()
+          .name("ctrflow_serving_request_seconds")
+          .help("Time from a request's arrival to its response, by endpoint, model and status.")
+          .labelNames("endpoint", "model", "status")
+          .classicExponentialUpperBounds(50e-6, 2, 18)
+          .register(registry);
+
+  final Histogram batchRows =
+      Histogram.builder()
+          .name("ctrflow_serving_batch_rows")
+          .help("Rows scored by one forward pass.")
+          .labelNames("model")
+          .classicExponentialUpperBounds(1, 2, 17)
+          .register(registry);
+
+  final Histogram batchRequests =
+      Histogram.builder()
+          .name("ctrflow_serving_batch_requests")
+          .help("Requests merged into one forward pass.")
+          .labelNames("model")
+          .classicExponentialUpperBounds(1, 2, 12)
+          .register(registry);
+
+  final Histogram refreshLagSeconds =
+      Histogram.builder()
+          .name("ctrflow_serving_refresh_lag_seconds")
+          .help(
+              "From a version's publication to it being available (stage=available) and to its"
+                  + " first response (stage=first_response).")
+          .labelNames("model", "stage")
+          .classicExponentialUpperBounds(1e-3, 2, 16)
+          .register(registry);
+
+  final Gauge modelVersion =
+      Gauge.builder()
+          .name("ctrflow_serving_model_version")
+          .help("The version new requests are scored with.")
+          .labelNames("model")
+          .register(registry);
+
+  final Gauge warmVersions =
+      Gauge.builder()
+          .name("ctrflow_serving_warm_versions")
+          .help("Versions kept loaded.")
+          .labelNames("model")
+          .register(registry);
+
+  final Counter errors =
+      Counter.builder()
+          .name("ctrflow_serving_errors_total")
+          .help("Requests answered with an error, by endpoint and status.")
+          .labelNames("endpoint", "status")
+          .register(registry);
+
+  final Counter updates =
+      Counter.builder()
+          .name("ctrflow_serving_model_updates_total")
+          .help(
+              "Model-update events by outcome: updated, pending, ignored or rejected (with the"
+                  + " reason).")
+          .labelNames("model", "outcome", "reason")
+          .register(registry);
+
+  String scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static String contentType() {
+    return PrometheusTextFormatWriter.CONTENT_TYPE;
+  }
+}
