@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.ctrflow.launcher.labelqueue.QueueBenchCommand;
+import org.ctrflow.launcher.serve.BenchServeCommand;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.training.OnlineTrainer;
 import org.ctrflow.models.training.TrainerConfig;
