@@ -18,6 +18,11 @@ final class DemoPorts {
     return port > 0 && KafkaBrokerConfig.isPortFree(port) ? port : free();
   }
 
+  /** {@code port} when given (it must be free then), else any free one. */
+  static int preferredOrAny(int port) {
+    return port == 0 ? free() : port;
+  }
+
   static int free() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

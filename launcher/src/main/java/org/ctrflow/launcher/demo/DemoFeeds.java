@@ -1,0 +1,73 @@
+package org.ctrflow.launcher.demo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.ctrflow.connectors.generator.DriftScript;
+import org.ctrflow.connectors.generator.GeneratorConfig;
+import org.ctrflow.connectors.replay.ClickDelay;
+import org.ctrflow.connectors.replay.DatasetFormat;
+import org.ctrflow.connectors.replay.LibFmReader;
+import org.ctrflow.models.features.FeatureSchema;
+import org.ctrflow.models.features.FeatureSchemas;
+
+/**
+ * The stream the demo feeds: the synthetic one (default) or a dataset through replay, with the
+ * feature schema the models read it with.
+ */
+final class DemoFeeds {
+
+  /** The datasets {@code --dataset} accepts besides {@code synthetic}. */
+  static final List<String> DATASETS = List.of("frappe", "criteo", "avazu");
+
+  private DemoFeeds() {}
+
+  /** The synthetic stream: event time runs at the feed rate, clicks 1-10 s after impressions. */
+  static GeneratorConfig generator(DemoSettings s) {
+    return GeneratorConfig.builder()
+        .seed(s.seed())
+        .eventsPerSecond(s.rate())
+        .startTimeMillis(System.currentTimeMillis())
+        .clickDelay(new ClickDelay(Duration.ofSeconds(1), Duration.ofSeconds(10), s.seed()))
+        .drift(DriftScript.parse(s.drift()))
+        .build();
+  }
+
+  static FeatureSchema schema(DemoSettings s) {
+    return switch (s.dataset()) {
+      case "synthetic" -> DemoModels.syntheticSchema(generator(s));
+      case "frappe" -> FeatureSchemas.frappe();
+      case "criteo" -> FeatureSchemas.criteo();
+      case "avazu" -> FeatureSchemas.avazu();
+      default -> throw new IllegalArgumentException(unknown(s.dataset()));
+    };
+  }
+
+  static StreamFeeder.Source source(DemoSettings s, GeneratorConfig generator) {
+    return switch (s.dataset()) {
+      case "synthetic" -> StreamFeeder.synthetic(generator, s.rate());
+      case "frappe" ->
+          StreamFeeder.replay(
+              DatasetFormat.LIBFM, s.file(), LibFmReader.FRAPPE_FIELDS, s.rate(), s.seed());
+      case "criteo" ->
+          StreamFeeder.replay(DatasetFormat.CRITEO, s.file(), List.of(), s.rate(), s.seed());
+      case "avazu" ->
+          StreamFeeder.replay(DatasetFormat.AVAZU, s.file(), List.of(), s.rate(), s.seed());
+      default -> throw new IllegalArgumentException(unknown(s.dataset()));
+    };
+  }
+
+  static String describe(DemoSettings s) {
+    return s.synthetic()
+        ? String.format(
+            Locale.ROOT,
+            "the synthetic stream at %.0f impressions/s, drift %s",
+            s.rate(),
+            s.drift())
+        : String.format(Locale.ROOT, "%s from %s at %.0f rows/s", s.dataset(), s.file(), s.rate());
+  }
+
+  static String unknown(String dataset) {
+    return "--dataset: unknown '" + dataset + "'; use synthetic, frappe, criteo or avazu";
+  }
+}
