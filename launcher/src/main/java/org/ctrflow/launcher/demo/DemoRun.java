@@ -17,6 +17,7 @@ import org.ctrflow.connectors.kafka.TopicAdmin;
 import org.ctrflow.connectors.replay.KafkaEventPublisher;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.launcher.demo.StatusBoard.State;
+import org.ctrflow.launcher.labelqueue.QueueClasspath;
 import org.ctrflow.models.features.FeatureSchema;
 import org.ctrflow.serving.ModelServer;
 import org.ctrflow.serving.ServingConfig;
@@ -143,6 +144,7 @@ final class DemoRun {
     step("labeling queue (own JVM)");
     LabelQueueProcess queue =
         LabelQueueProcess.start(
+            QueueClasspath.home(),
             bootstrap,
             prefix,
             DemoPorts.preferred(8090),
@@ -184,6 +186,7 @@ final class DemoRun {
     feed =
         new TrackingPublisher(
             new KafkaEventPublisher(bootstrap, prefix), truth, SCORE_EVERY, traffic);
+    stops.add("event publisher", feed::close);
     feeder = new StreamFeeder(DemoFeeds.source(settings, generator), feed).start();
     stops.add("feeder", feeder::close);
     drifts = new DriftMarks(settings.synthetic() ? generator.drift() : DriftScript.none(), board);

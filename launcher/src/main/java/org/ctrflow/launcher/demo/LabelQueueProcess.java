@@ -43,8 +43,17 @@ final class LabelQueueProcess implements AutoCloseable {
     this.personToken = personToken;
   }
 
+  /**
+   * @param queueHome the queue's build directory (its jar and lib/), see {@link QueueClasspath}
+   */
   static LabelQueueProcess start(
-      String bootstrap, String prefix, int port, Path dataDir, Path log, PidFile pidFile)
+      Path queueHome,
+      String bootstrap,
+      String prefix,
+      int port,
+      Path dataDir,
+      Path log,
+      PidFile pidFile)
       throws IOException, InterruptedException {
     String bot = token();
     String person = token();
@@ -56,7 +65,7 @@ final class LabelQueueProcess implements AutoCloseable {
         StandardCharsets.UTF_8);
     Process process =
         ChildJvm.of(MAIN_CLASS)
-            .classpath(QueueClasspath.of(QueueClasspath.home()))
+            .classpath(QueueClasspath.of(queueHome))
             .jvmOptions(List.of("-Xmx512m"))
             .args(
                 List.of(

@@ -123,7 +123,7 @@ final class RunDirectory {
   }
 
   /** Every process recorded by a PID file anywhere under the run, the demo's own excepted. */
-  private static List<ProcessHandle> liveIn(Path run) throws IOException {
+  static List<ProcessHandle> liveIn(Path run) throws IOException {
     try (Stream<Path> files = Files.walk(run)) {
       List<Path> all =
           files
