@@ -42,6 +42,7 @@ function draw(id, specs, series, axes) {
       height: 240,
       series: [{}].concat(specs.map(s => ({
         label: s.label, stroke: s.color, dash: s.dash, scale: s.scale || 'y', spanGaps: true,
+        width: 2, points: { show: false },
       }))),
       axes: axes || [{}, {}],
       scales: { x: { time: true } },

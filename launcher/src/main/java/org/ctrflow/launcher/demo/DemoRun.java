@@ -124,7 +124,12 @@ final class DemoRun {
     for (DemoJobs.Job job : DemoJobs.all(settings, bootstrap, modelStore, files)) {
       step(job.component());
       board.component(job.component(), State.STARTING, "submitted", flink.restUrl().toString());
-      flink.submit(job.mainClass(), job.args(), DemoJobs.environment());
+      try {
+        flink.submit(job.mainClass(), job.args(), DemoJobs.environment());
+      } catch (Exception e) {
+        board.component(job.component(), State.FAILED, String.valueOf(e.getMessage()), null);
+        throw e;
+      }
     }
 
     step("model server");
