@@ -14,13 +14,9 @@ final class DemoPorts {
 
   private DemoPorts() {}
 
+  /** {@code port} if it is free, else (and for 0) any free one. */
   static int preferred(int port) {
     return port > 0 && KafkaBrokerConfig.isPortFree(port) ? port : free();
-  }
-
-  /** {@code port} when given (it must be free then), else any free one. */
-  static int preferredOrAny(int port) {
-    return port == 0 ? free() : port;
   }
 
   static int free() {

@@ -101,7 +101,7 @@ final class DemoRun {
     }
 
     DashboardServer dashboard =
-        new DashboardServer(DemoPorts.preferredOrAny(settings.dashboardPort()), board::snapshot)
+        new DashboardServer(DemoPorts.preferred(settings.dashboardPort()), board::snapshot)
             .start();
     stops.add("dashboard", dashboard::close);
     board.component("dashboard", State.UP, dashboard.url(), dashboard.url());
