@@ -10,7 +10,8 @@ public sealed interface Event
         LabelRequest,
         HumanLabel,
         ModelUpdate,
-        DeadLetter {
+        DeadLetter,
+        TrainingMetrics {
 
   /** The Kafka record key: events with the same key land in the same partition, in order. */
   String key();

@@ -58,6 +58,9 @@ public final class EventSerde<T extends Event> {
       new EventSerde<>(
           DeadLetter.class, org.ctrflow.connectors.topics.Topic.DEAD_LETTER.maxMessageBytes());
 
+  public static final EventSerde<TrainingMetrics> TRAINING_METRICS =
+      new EventSerde<>(TrainingMetrics.class, 64 * 1024);
+
   private static final java.util.List<EventSerde<?>> ALL =
       java.util.List.of(
           IMPRESSION,
@@ -68,7 +71,8 @@ public final class EventSerde<T extends Event> {
           LABEL_REQUEST,
           HUMAN_LABEL,
           MODEL_UPDATE,
-          DEAD_LETTER);
+          DEAD_LETTER,
+          TRAINING_METRICS);
 
   private final Class<T> type;
   private final int maxBytes;

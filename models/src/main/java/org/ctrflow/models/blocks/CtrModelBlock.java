@@ -90,6 +90,18 @@ public abstract class CtrModelBlock extends AbstractBlock {
     return Activation.sigmoid(forward(store, new NDList(indices), false).singletonOrThrow());
   }
 
+  /**
+   * One Monte-Carlo dropout pass: dropout on, batch norm on its running statistics (not updated).
+   * Each row draws its own dropout mask, so a batch of T copies of a row is T passes over it.
+   *
+   * @param indices (B, F) row indices; the result is attached to their manager
+   * @return (B, 1) probabilities
+   */
+  public NDArray predictWithDropout(NDArray indices) {
+    ParameterStore store = new McDropout.PassStore(indices.getManager());
+    return Activation.sigmoid(forward(store, new NDList(indices), false).singletonOrThrow());
+  }
+
   @Override
   protected final NDList forwardInternal(
       ParameterStore parameterStore,

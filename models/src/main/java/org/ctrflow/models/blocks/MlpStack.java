@@ -5,12 +5,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.norm.Dropout;
 import java.util.List;
 
 /**
- * Hidden layers Linear -> [BatchNorm] -> ReLU -> [Dropout], then an optional output Linear without
- * activation. The gate MLPs, the FinalMLP/DualMLP streams and the DNN baseline are all this block.
+ * Hidden layers Linear -> [BatchNorm] -> ReLU -> [{@link McDropout}], then an optional output
+ * Linear without activation. The gate MLPs, the FinalMLP/DualMLP streams and the DNN baseline are
+ * all this block.
  *
  * <ul>
  *   <li>input: (B, inputWidth), float
@@ -31,7 +31,7 @@ public final class MlpStack extends SequentialBlock {
       }
       add(Activation.reluBlock());
       if (builder.dropout > 0f) {
-        add(Dropout.builder().optRate(builder.dropout).build());
+        add(new McDropout(builder.dropout));
       }
     }
     if (builder.outputUnits > 0) {

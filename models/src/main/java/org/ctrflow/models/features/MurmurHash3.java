@@ -93,7 +93,8 @@ public final class MurmurHash3 {
     return Long.rotateLeft(k2 * C2, 33) * C1;
   }
 
-  private static long fmix64(long k) {
+  /** MurmurHash3's 64-bit finalizer: a bijective bit mixer, also usable on its own. */
+  public static long fmix64(long k) {
     k ^= k >>> 33;
     k *= 0xff51afd7ed558ccdL;
     k ^= k >>> 33;

@@ -110,6 +110,15 @@ public final class ModelSnapshot {
     }
   }
 
+  /**
+   * The identity of a snapshot, without loading its tensors (the checksum is still verified).
+   *
+   * @throws SnapshotFormatException if the bytes are not a valid snapshot frame
+   */
+  public static ModelInfo info(byte[] bytes) throws SnapshotFormatException {
+    return readInfo(Framing.open(bytes, MAGIC, FORMAT_VERSION, "snapshot"));
+  }
+
   private static ModelInfo readInfo(ByteBuffer in) throws SnapshotFormatException {
     String name = Framing.getString(in, "model name");
     long version = Framing.getLong(in, "version");

@@ -109,18 +109,68 @@ public final class Servable implements AutoCloseable {
     if (examples.isEmpty()) {
       return new Scores(info, new double[0]);
     }
-    int fields = schema.fieldCount();
-    int[] indices = new int[examples.size() * fields];
-    encoder.encodeBatch(examples, categorical, numeric, indices);
+    int[] indices = encode(examples, categorical, numeric);
     try (NDManager call = manager.newSubManager()) {
-      NDArray x = call.create(indices, new Shape(examples.size(), fields));
-      float[] p = block.predict(x).toFloatArray();
-      double[] probabilities = new double[p.length];
-      for (int i = 0; i < p.length; i++) {
-        probabilities[i] = p[i];
-      }
-      return new Scores(info, probabilities);
+      NDArray x = call.create(indices, new Shape(examples.size(), schema.fieldCount()));
+      return new Scores(info, toDoubles(block.predict(x).toFloatArray()));
     }
+  }
+
+  /**
+   * Monte-Carlo dropout: {@code passes} stochastic forward passes per example, dropout on and batch
+   * norm in inference mode (running statistics, unchanged). All passes run as one (passes·B, F)
+   * batch, each row with its own dropout mask. A model without dropout gives identical passes.
+   *
+   * @return probabilities indexed [example][pass]
+   * @throws IllegalArgumentException if {@code passes} &lt; 1
+   * @throws IllegalStateException after {@link #close()}
+   */
+  public synchronized <T> double[][] scoreWithDropout(
+      List<T> examples,
+      Function<? super T, Map<String, String>> categorical,
+      Function<? super T, Map<String, Double>> numeric,
+      int passes) {
+    if (passes < 1) {
+      throw new IllegalArgumentException("passes must be >= 1, such as 20, was " + passes);
+    }
+    requireOpen();
+    int n = examples.size();
+    double[][] out = new double[n][passes];
+    if (n == 0) {
+      return out;
+    }
+    int[] once = encode(examples, categorical, numeric);
+    int[] indices = new int[once.length * passes];
+    for (int t = 0; t < passes; t++) {
+      System.arraycopy(once, 0, indices, t * once.length, once.length);
+    }
+    try (NDManager call = manager.newSubManager()) {
+      NDArray x = call.create(indices, new Shape((long) n * passes, schema.fieldCount()));
+      float[] p = block.predictWithDropout(x).toFloatArray();
+      for (int t = 0; t < passes; t++) {
+        for (int i = 0; i < n; i++) {
+          out[i][t] = p[t * n + i];
+        }
+      }
+    }
+    return out;
+  }
+
+  private <T> int[] encode(
+      List<T> examples,
+      Function<? super T, Map<String, String>> categorical,
+      Function<? super T, Map<String, Double>> numeric) {
+    int[] indices = new int[examples.size() * schema.fieldCount()];
+    encoder.encodeBatch(examples, categorical, numeric, indices);
+    return indices;
+  }
+
+  private static double[] toDoubles(float[] p) {
+    double[] d = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      d[i] = p[i];
+    }
+    return d;
   }
 
   /**

@@ -3,8 +3,10 @@ package org.ctrflow.models.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,15 +34,26 @@ final class LazyAdam implements AutoCloseable {
   private long step;
 
   /**
-   * @param table the embedding table (numRows, d); its moments are allocated here, zero
+   * @param table the embedding table (numRows, d)
+   * @param dense the dense parameters; all moments are allocated here, zero
    */
-  LazyAdam(NDManager parent, NDArray table, float beta1, float beta2, float epsilon) {
+  LazyAdam(
+      NDManager parent,
+      NDArray table,
+      List<Parameter> dense,
+      float beta1,
+      float beta2,
+      float epsilon) {
     this.state = parent.newSubManager();
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
     tableMean = state.zeros(table.getShape());
     tableVariance = state.zeros(table.getShape());
+    for (Parameter p : dense) {
+      Shape shape = p.getArray().getShape();
+      denseMoments.put(p, new NDArray[] {state.zeros(shape), state.zeros(shape)});
+    }
   }
 
   /** Starts step t + 1; call once per training step, before its updates. */
@@ -52,15 +65,28 @@ final class LazyAdam implements AutoCloseable {
     return step;
   }
 
+  /** Sets the step count, when restoring a trainer's state. */
+  void setStep(long step) {
+    this.step = step;
+  }
+
+  /** A dense parameter's first and second moments (live arrays, same shape as it). */
+  NDArray[] moments(Parameter parameter) {
+    NDArray[] moments = denseMoments.get(parameter);
+    if (moments == null) {
+      throw new IllegalArgumentException("not a dense parameter: " + parameter.getName());
+    }
+    return moments;
+  }
+
+  /** The embedding table's first and second moments (live arrays, (numRows, d)). */
+  NDArray[] tableMoments() {
+    return new NDArray[] {tableMean, tableVariance};
+  }
+
   /** Updates a dense parameter in place with its (already clipped) gradient. */
   void updateDense(Parameter parameter, NDArray gradient, float learningRate, NDManager tmp) {
-    NDArray[] moments =
-        denseMoments.computeIfAbsent(
-            parameter,
-            p ->
-                new NDArray[] {
-                  state.zeros(p.getArray().getShape()), state.zeros(p.getArray().getShape())
-                });
+    NDArray[] moments = moments(parameter);
     NDArray weight = parameter.getArray();
     weight.subi(moved(moments[0], moments[1], gradient, tmp).muli(correctedRate(learningRate)));
   }

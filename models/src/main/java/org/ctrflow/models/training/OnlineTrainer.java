@@ -16,6 +16,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -24,6 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.ctrflow.models.blocks.CtrModelBlock;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.blocks.CtrModels;
+import org.ctrflow.models.snapshot.SnapshotFormatException;
+import org.ctrflow.models.snapshot.TrainerState;
 
 /**
  * Trains a CTR model online, one micro-batch at a time, test-then-train: {@link #scoreThenTrain}
@@ -98,7 +101,8 @@ public final class OnlineTrainer implements AutoCloseable {
     // The table is read through a gathered leaf; it must never get a (dense) gradient itself.
     table.getArray().setRequiresGradient(false);
     adam =
-        new LazyAdam(manager, table.getArray(), config.beta1(), config.beta2(), config.epsilon());
+        new LazyAdam(
+            manager, table.getArray(), dense, config.beta1(), config.beta2(), config.epsilon());
   }
 
   public TrainerConfig config() {
@@ -321,6 +325,68 @@ public final class OnlineTrainer implements AutoCloseable {
     }
     table.getArray().setRequiresGradient(false);
     dense.forEach(p -> p.getArray().setRequiresGradient(true));
+  }
+
+  /**
+   * Everything needed to continue training exactly here, e.g. in a Flink checkpoint: all weights
+   * (batch-norm running statistics included), Adam's moments of the dense parameters and of the
+   * whole embedding table, the step count, the learning-rate scale and the touched-row set. The
+   * format is {@link TrainerState}'s (versioned, checksummed). Not included: the replay buffer
+   * (replay restarts empty) and the engine's random state (dropout masks differ after a restore).
+   * Size: about 3 x 4 bytes per model weight (weights and two moments).
+   */
+  public byte[] saveState() {
+    List<TrainerState.Tensor> tensors = new ArrayList<>();
+    for (Pair<String, NDArray> a : stateArrays()) {
+      NDArray array = a.getValue();
+      tensors.add(new TrainerState.Tensor(a.getKey(), array.getShape(), array.toFloatArray()));
+    }
+    return new TrainerState(
+            block.config(), adam.step(), learningRateScale, touched.snapshot(), tensors)
+        .write();
+  }
+
+  /**
+   * Continues from {@link #saveState()}'s output, which must come from a trainer of an equal model
+   * config. Checks everything before overwriting anything: a rejected state leaves this trainer as
+   * it was.
+   *
+   * @throws SnapshotFormatException naming the rule the bytes break: bad magic, unknown version,
+   *     truncation, checksum mismatch, non-finite value, another model config (MODEL_MISMATCH), or
+   *     a missing or reshaped tensor (SHAPE_MISMATCH)
+   */
+  public void restoreState(byte[] bytes) throws SnapshotFormatException {
+    TrainerState state = TrainerState.read(bytes);
+    List<Pair<String, NDArray>> arrays = stateArrays();
+    List<Pair<String, Shape>> layout = new ArrayList<>();
+    arrays.forEach(a -> layout.add(new Pair<>(a.getKey(), a.getValue().getShape())));
+    state.checkFits(block.config(), layout);
+    for (int i = 0; i < arrays.size(); i++) {
+      arrays.get(i).getValue().set(FloatBuffer.wrap(state.tensors().get(i).data()));
+    }
+    adam.setStep(state.step());
+    learningRateScale = state.learningRateScale();
+    touched.replace(state.touchedRows());
+  }
+
+  /** The arrays of a trainer state, named, in a fixed order: weights, then Adam's moments. */
+  private List<Pair<String, NDArray>> stateArrays() {
+    List<Pair<String, NDArray>> arrays = new ArrayList<>();
+    List<Pair<String, NDArray[]>> moments = new ArrayList<>();
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      Parameter parameter = p.getValue();
+      arrays.add(new Pair<>("weight/" + p.getKey(), parameter.getArray()));
+      if (parameter == table) {
+        moments.add(new Pair<>(p.getKey(), adam.tableMoments()));
+      } else if (dense.contains(parameter)) {
+        moments.add(new Pair<>(p.getKey(), adam.moments(parameter)));
+      }
+    }
+    for (Pair<String, NDArray[]> m : moments) {
+      arrays.add(new Pair<>("adam.mean/" + m.getKey(), m.getValue()[0]));
+      arrays.add(new Pair<>("adam.variance/" + m.getKey(), m.getValue()[1]));
+    }
+    return arrays;
   }
 
   @Override

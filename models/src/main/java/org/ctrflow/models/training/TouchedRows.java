@@ -29,6 +29,12 @@ public final class TouchedRows {
     return copy;
   }
 
+  /** Replaces the set, when restoring a trainer's state. */
+  synchronized void replace(BitSet restored) {
+    rows.clear();
+    rows.or(restored);
+  }
+
   public synchronized void clear() {
     rows.clear();
   }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -130,5 +131,52 @@ class ServableTest {
     assertThatThrownBy(() -> Servable.load(new byte[100]))
         .isInstanceOfSatisfying(
             SnapshotFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.BAD_MAGIC));
+  }
+
+  @Test
+  void dropoutPassesVaryPerRowLeaveBatchNormAloneAndAreConstantWithoutDropout() throws Exception {
+    List<FeatureRow> rows =
+        List.of(
+            new FeatureRow(Map.of("user", "3", "item", "1000"), Map.of()),
+            new FeatureRow(Map.of("user", "12", "item", "2000"), Map.of()));
+    try (NDManager scope = manager.newSubManager()) {
+      CtrModelConfig withDropout = SnapshotFixtures.small("finalmlp", FRAPPE.totalRows(), 4);
+      CtrModelBlock block = SnapshotFixtures.trained(withDropout, scope);
+      try (Servable servable = Servable.load(ModelSnapshot.write(V1, FRAPPE, block))) {
+        double[] before = servable.score(rows).probabilities();
+        double[][] passes =
+            servable.scoreWithDropout(rows, FeatureRow::categorical, FeatureRow::numeric, 16);
+
+        assertThat(passes).hasDimensions(2, 16);
+        // Rows draw their own masks: passes differ from each other and from the inference score.
+        assertThat(Arrays.stream(passes[0]).distinct().count()).isGreaterThan(1);
+        // Batch norm ran on its running statistics and did not update them.
+        assertThat(servable.score(rows).probabilities()).containsExactly(before);
+      }
+      CtrModelBlock plain =
+          SnapshotFixtures.trained(
+              new CtrModelConfig(
+                  "finalmlp",
+                  FRAPPE.totalRows(),
+                  10,
+                  4,
+                  List.of(8, 6),
+                  0f,
+                  List.of(4),
+                  0f,
+                  true,
+                  List.of(5),
+                  List.of(0),
+                  List.of(1),
+                  2,
+                  0.01f),
+              scope);
+      try (Servable servable = Servable.load(ModelSnapshot.write(V1, FRAPPE, plain))) {
+        double expected = servable.score(rows).probability(1);
+        double[][] passes =
+            servable.scoreWithDropout(rows, FeatureRow::categorical, FeatureRow::numeric, 5);
+        assertThat(passes[1]).containsOnly(expected);
+      }
+    }
   }
 }

@@ -26,7 +26,7 @@ class OnlineTrainerTest {
 
   private static final int ROWS = 40;
   private static final int FIELDS = 4;
-  private static final int BATCH = 32;
+  static final int BATCH = 32;
 
   /** Dropout 0, so that two forwards of one batch agree exactly. */
   static CtrModelConfig model(String name) {

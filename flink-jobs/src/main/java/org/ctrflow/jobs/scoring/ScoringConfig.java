@@ -1,0 +1,167 @@
+package org.ctrflow.jobs.scoring;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * What the scoring job scores with and how it chooses samples for labeling. Every option is
+ * declared once, in {@link Option}, with its default and description; {@link #fromArgs} reads them
+ * from {@code --name value} arguments.
+ *
+ * @param models models to follow, primary first: the primary's score and version stamp each
+ *     prediction; the others join the committee
+ * @param modelStore directory of the model store the trainer writes snapshots to (shared by all
+ *     task managers)
+ * @param strategy how uncertainty is measured
+ * @param mcPasses stochastic passes per request for {@link Strategy#BALD}
+ * @param labelsPerMinute labeling budget of the whole job, labels per minute of event time
+ * @param diversityWindowMillis how long a queued sample blocks its near duplicates; 0 disables
+ * @param seed seed of the selection coin; each subtask adds its index
+ */
+public record ScoringConfig(
+    List<String> models,
+    String modelStore,
+    Strategy strategy,
+    int mcPasses,
+    double labelsPerMinute,
+    long diversityWindowMillis,
+    long seed)
+    implements Serializable {
+
+  /** How the job measures uncertainty; the name is written into each {@code LabelRequest}. */
+  public enum Strategy {
+    /** Binary entropy of the primary model's score (ranks like least confidence and margin). */
+    ENTROPY,
+    /** MC-dropout BALD of the primary model over {@code mc-passes} stochastic passes. */
+    BALD,
+    /** Disagreement (mutual information) of all followed models' scores. */
+    COMMITTEE;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The job's options: name, default, description. */
+  public enum Option {
+    MODELS("models", "finalmlp", "models to follow, comma-separated, primary first"),
+    MODEL_STORE("model-store", ".ctrflow/models", "model store directory"),
+    STRATEGY("strategy", "entropy", "uncertainty: entropy, bald or committee"),
+    MC_PASSES("mc-passes", "20", "stochastic passes per request for bald, >= 2"),
+    LABELS_PER_MINUTE(
+        "labels-per-minute", "60", "labeling budget, labels per minute of event time"),
+    DIVERSITY_WINDOW_MS("diversity-window-ms", "600000", "near-duplicate window, ms; 0 = off"),
+    SEED("seed", "42", "seed of the selection coin");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Option(String key, String defaultValue, String description) {
+      this.key = key;
+      this.defaultValue = defaultValue;
+      this.description = description;
+    }
+
+    public String key() {
+      return key;
+    }
+
+    public String defaultValue() {
+      return defaultValue;
+    }
+
+    public String description() {
+      return description;
+    }
+
+    String read(ParameterTool args) {
+      return args.get(key, defaultValue);
+    }
+  }
+
+  public ScoringConfig {
+    if (models == null || models.isEmpty() || models.stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException(
+          "models: need at least one model name, such as finalmlp or finalmlp,memnet, was "
+              + models);
+    }
+    models = List.copyOf(models);
+    if (modelStore == null || modelStore.isBlank()) {
+      throw new IllegalArgumentException("model-store: must be a directory, such as /data/models");
+    }
+    if (strategy == null) {
+      throw new IllegalArgumentException("strategy: must be one of entropy, bald, committee");
+    }
+    if (strategy == Strategy.BALD && mcPasses < 2) {
+      throw new IllegalArgumentException(
+          "mc-passes: bald needs at least 2 passes, such as 20, was " + mcPasses);
+    }
+    if (strategy == Strategy.COMMITTEE && models.size() < 2) {
+      throw new IllegalArgumentException(
+          "models: committee needs at least two models, such as finalmlp,memnet, was " + models);
+    }
+    if (!(labelsPerMinute > 0 && Double.isFinite(labelsPerMinute))) {
+      throw new IllegalArgumentException(
+          "labels-per-minute: must be a number > 0, such as 60, was " + labelsPerMinute);
+    }
+    if (diversityWindowMillis < 0) {
+      throw new IllegalArgumentException(
+          "diversity-window-ms: must be >= 0 (0 = off), such as 600000, was "
+              + diversityWindowMillis);
+    }
+  }
+
+  /** The primary model: its score and version stamp every prediction. */
+  public String primary() {
+    return models.get(0);
+  }
+
+  /** Reads every {@link Option} from {@code --key value} arguments, defaults for the missing. */
+  public static ScoringConfig fromArgs(ParameterTool args) {
+    String strategy = Option.STRATEGY.read(args);
+    Strategy parsed =
+        Arrays.stream(Strategy.values())
+            .filter(s -> s.label().equals(strategy))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "strategy: must be one of entropy, bald, committee, was " + strategy));
+    return new ScoringConfig(
+        Arrays.stream(Option.MODELS.read(args).split(",")).map(String::trim).toList(),
+        Option.MODEL_STORE.read(args),
+        parsed,
+        integer(args, Option.MC_PASSES),
+        number(args, Option.LABELS_PER_MINUTE),
+        integer(args, Option.DIVERSITY_WINDOW_MS),
+        integer(args, Option.SEED));
+  }
+
+  private static int integer(ParameterTool args, Option option) {
+    String value = option.read(args);
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          option.key()
+              + ": must be an integer, such as "
+              + option.defaultValue()
+              + ", was "
+              + value);
+    }
+  }
+
+  private static double number(ParameterTool args, Option option) {
+    String value = option.read(args);
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          option.key() + ": must be a number, such as " + option.defaultValue() + ", was " + value);
+    }
+  }
+}

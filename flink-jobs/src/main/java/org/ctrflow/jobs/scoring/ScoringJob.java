@@ -1,0 +1,156 @@
+package org.ctrflow.jobs.scoring;
+
+import java.util.List;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.ctrflow.connectors.events.DeadLetter;
+import org.ctrflow.connectors.events.Event;
+import org.ctrflow.connectors.events.LabelRequest;
+import org.ctrflow.connectors.events.ModelUpdate;
+import org.ctrflow.connectors.events.Prediction;
+import org.ctrflow.connectors.events.ScoreRequest;
+import org.ctrflow.connectors.topics.Topic;
+import org.ctrflow.jobs.kafka.EventParser;
+import org.ctrflow.jobs.kafka.KafkaEvents;
+import org.ctrflow.jobs.kafka.RawRecord;
+
+/**
+ * The scoring job: score requests ⋈ broadcast model updates -> predictions, and the samples chosen
+ * for labeling -> label requests. Sources and sinks are constructor arguments (tests pass their
+ * own); {@link #main} wires Kafka.
+ *
+ * <pre>
+ * score-requests --parse--> ScoringFunction --> predictions
+ *                               ^      \--(side output)--> label-requests
+ * model-updates --parse--> broadcast
+ * malformed records of either topic --> dead-letter
+ * </pre>
+ */
+public final class ScoringJob {
+
+  private final Source<RawRecord, ?, ?> requests;
+  private final Source<RawRecord, ?, ?> modelUpdates;
+  private final Sink<Prediction> predictions;
+  private final Sink<LabelRequest> labelRequests;
+  private final Sink<DeadLetter> deadLetters;
+  private final ScoringConfig config;
+
+  public ScoringJob(
+      Source<RawRecord, ?, ?> requests,
+      Source<RawRecord, ?, ?> modelUpdates,
+      Sink<Prediction> predictions,
+      Sink<LabelRequest> labelRequests,
+      Sink<DeadLetter> deadLetters,
+      ScoringConfig config) {
+    this.requests = requests;
+    this.modelUpdates = modelUpdates;
+    this.predictions = predictions;
+    this.labelRequests = labelRequests;
+    this.deadLetters = deadLetters;
+    this.config = config;
+  }
+
+  /** Adds the job's operators to {@code env}. */
+  public void build(StreamExecutionEnvironment env) {
+    SingleOutputStreamOperator<ScoreRequest> parsedRequests =
+        env.fromSource(requests, WatermarkStrategy.noWatermarks(), "score-requests")
+            .uid("score-requests-source")
+            .process(new EventParser<>(ScoreRequest.class))
+            .uid("parse-score-requests")
+            .name("parse score requests");
+    // One partition, compacted: a single reader keeps the updates in their published order.
+    SingleOutputStreamOperator<ModelUpdate> parsedUpdates =
+        env.fromSource(modelUpdates, WatermarkStrategy.noWatermarks(), "model-updates")
+            .setParallelism(1)
+            .uid("model-updates-source")
+            .process(new EventParser<>(ModelUpdate.class))
+            .setParallelism(1)
+            .uid("parse-model-updates")
+            .name("parse model updates");
+    SingleOutputStreamOperator<Prediction> scored =
+        parsedRequests
+            .connect(parsedUpdates.broadcast(ScoringFunction.MODEL_LOG))
+            .process(new ScoringFunction(config), TypeInformation.of(Prediction.class))
+            .uid("score")
+            .name("score and select for labeling");
+    scored.sinkTo(predictions).uid("predictions-sink").name("predictions");
+    scored
+        .getSideOutput(ScoringFunction.LABEL_REQUESTS)
+        .sinkTo(labelRequests)
+        .uid("label-requests-sink")
+        .name("label requests");
+    parsedRequests
+        .getSideOutput(EventParser.DEAD_LETTERS)
+        .union(parsedUpdates.getSideOutput(EventParser.DEAD_LETTERS))
+        .sinkTo(deadLetters)
+        .uid("dead-letter-sink")
+        .name("dead letters");
+  }
+
+  public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+    build(env);
+    return env.execute("ctrflow scoring");
+  }
+
+  /**
+   * The job on Kafka topics under {@code prefix}: requests from the committed offsets (the start
+   * for a new group), model updates from the start of their compacted topic (the latest snapshot
+   * announcement of every model and the deltas after it; a restore resumes from the checkpointed
+   * offsets instead), exactly-once sinks with transactional ids {@code <prefix>-scoring-*}.
+   */
+  public static ScoringJob onKafka(String bootstrap, String prefix, ScoringConfig config) {
+    return new ScoringJob(
+        KafkaEvents.rawSource(
+                bootstrap,
+                List.of(Topic.SCORE_REQUESTS.name(prefix)),
+                prefix + "-scoring",
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+            .build(),
+        KafkaEvents.rawSource(
+                bootstrap,
+                List.of(Topic.MODEL_UPDATES.name(prefix)),
+                prefix + "-scoring-models",
+                OffsetsInitializer.earliest())
+            .build(),
+        sink(bootstrap, prefix, Topic.PREDICTIONS, Prediction.class, "predictions"),
+        sink(bootstrap, prefix, Topic.LABEL_REQUESTS, LabelRequest.class, "label-requests"),
+        sink(bootstrap, prefix, Topic.DEAD_LETTER, DeadLetter.class, "dead-letters"),
+        config);
+  }
+
+  private static <T extends Event> Sink<T> sink(
+      String bootstrap, String prefix, Topic topic, Class<T> type, String name) {
+    return KafkaEvents.sink(
+        bootstrap,
+        topic,
+        prefix,
+        type,
+        DeliveryGuarantee.EXACTLY_ONCE,
+        prefix + "-scoring-" + name);
+  }
+
+  /**
+   * {@code --bootstrap-servers HOST:PORT [--topic-prefix ctrflow]} plus the options of {@link
+   * ScoringConfig.Option}; checkpoints every 10 s unless the cluster configures an interval.
+   */
+  public static void main(String[] args) throws Exception {
+    ParameterTool params = ParameterTool.fromArgs(args);
+    String bootstrap = params.getRequired("bootstrap-servers");
+    String prefix = params.get("topic-prefix", "ctrflow");
+    ScoringConfig config = ScoringConfig.fromArgs(params);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    if (env.getCheckpointInterval() <= 0) {
+      env.enableCheckpointing(10_000);
+    }
+    onKafka(bootstrap, prefix, config).execute(env);
+  }
+}

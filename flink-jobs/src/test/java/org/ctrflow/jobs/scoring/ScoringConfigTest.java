@@ -1,0 +1,49 @@
+package org.ctrflow.jobs.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.apache.flink.util.ParameterTool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(10)
+class ScoringConfigTest {
+
+  private static ScoringConfig parse(String... args) {
+    return ScoringConfig.fromArgs(ParameterTool.fromArgs(args));
+  }
+
+  @Test
+  void defaultsComeFromTheOptionsAndArgumentsOverrideThem() {
+    ScoringConfig defaults = parse();
+    assertThat(defaults.models()).containsExactly("finalmlp");
+    assertThat(defaults.strategy()).isEqualTo(ScoringConfig.Strategy.ENTROPY);
+    assertThat(defaults.labelsPerMinute()).isEqualTo(60);
+    assertThat(defaults.diversityWindowMillis()).isEqualTo(600_000);
+
+    ScoringConfig committee =
+        parse(
+            "--models", "finalmlp, memnet", "--strategy", "committee", "--labels-per-minute", "5");
+    assertThat(committee.models()).isEqualTo(List.of("finalmlp", "memnet"));
+    assertThat(committee.primary()).isEqualTo("finalmlp");
+    assertThat(committee.labelsPerMinute()).isEqualTo(5);
+  }
+
+  @Test
+  void invalidValuesAreRejectedNamingTheOptionAndAValidValue() {
+    assertThatThrownBy(() -> parse("--strategy", "random"))
+        .hasMessage("strategy: must be one of entropy, bald, committee, was random");
+    assertThatThrownBy(() -> parse("--strategy", "committee"))
+        .hasMessageStartingWith("models: committee needs at least two models");
+    assertThatThrownBy(() -> parse("--strategy", "bald", "--mc-passes", "1"))
+        .hasMessageStartingWith("mc-passes: bald needs at least 2 passes");
+    assertThatThrownBy(() -> parse("--labels-per-minute", "0"))
+        .hasMessageStartingWith("labels-per-minute: must be a number > 0, such as 60");
+    assertThatThrownBy(() -> parse("--labels-per-minute", "lots"))
+        .hasMessage("labels-per-minute: must be a number, such as 60, was lots");
+    assertThatThrownBy(() -> parse("--diversity-window-ms", "-1"))
+        .hasMessageStartingWith("diversity-window-ms: must be >= 0");
+  }
+}

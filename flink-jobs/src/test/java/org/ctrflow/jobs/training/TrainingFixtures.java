@@ -1,0 +1,71 @@
+package org.ctrflow.jobs.training;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.ctrflow.connectors.replay.LibFmReader;
+import org.ctrflow.models.blocks.CtrModelConfig;
+import org.ctrflow.models.features.FeatureSchema;
+import org.ctrflow.models.features.FeatureSchemas;
+import org.ctrflow.models.training.TrainerConfig;
+
+/** Small models over Frappe's schema and random examples, shared by the training job's tests. */
+final class TrainingFixtures {
+
+  static final FeatureSchema FRAPPE = FeatureSchemas.frappe();
+
+  private TrainingFixtures() {}
+
+  /** A small model (d = 4, tiny MLPs) over Frappe's 10 fields, quick to train and snapshot. */
+  static CtrModelConfig small(String model) {
+    return new CtrModelConfig(
+        model,
+        FRAPPE.totalRows(),
+        10,
+        4,
+        List.of(8),
+        0.1f,
+        List.of(4),
+        0.1f,
+        true,
+        List.of(5),
+        List.of(0),
+        List.of(1),
+        2,
+        0f);
+  }
+
+  static TrainingSetup setup(
+      List<String> models,
+      int batchSize,
+      long publishEvery,
+      long publishIntervalMillis,
+      long tickMillis,
+      Path store) {
+    return TrainingSetup.of(
+        FRAPPE,
+        models.stream().map(TrainingFixtures::small).toList(),
+        TrainerConfig.builder().batchSize(batchSize).learningRates(1e-2f).build(),
+        publishEvery,
+        publishIntervalMillis,
+        10,
+        tickMillis,
+        store.toString());
+  }
+
+  /** Random Frappe-like feature maps (libFM ids as values), seeded. */
+  static Map<String, String> features(Random random) {
+    Map<String, String> features = new HashMap<>();
+    for (String field : LibFmReader.FRAPPE_FIELDS) {
+      features.put(field, Integer.toString(random.nextInt(5382)));
+    }
+    return features;
+  }
+
+  static EncodedExample example(String model, Random random) {
+    int[] rows = FRAPPE.encoder().encode(features(random), Map.of());
+    return new EncodedExample(model, rows, random.nextInt(2), 1f);
+  }
+}
