@@ -101,7 +101,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--dashboard-port",
       defaultValue = "8088",
-      description = "The dashboard's port, or a free one when it is taken or 0 (default: ${DEFAULT-VALUE}).")
+      description =
+          "The dashboard's port, or a free one when it is taken or 0 (default: ${DEFAULT-VALUE}).")
   int dashboardPort;
 
   @Option(

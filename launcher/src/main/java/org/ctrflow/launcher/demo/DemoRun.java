@@ -101,8 +101,7 @@ final class DemoRun {
     }
 
     DashboardServer dashboard =
-        new DashboardServer(DemoPorts.preferred(settings.dashboardPort()), board::snapshot)
-            .start();
+        new DashboardServer(DemoPorts.preferred(settings.dashboardPort()), board::snapshot).start();
     stops.add("dashboard", dashboard::close);
     board.component("dashboard", State.UP, dashboard.url(), dashboard.url());
     out.println("ctrflow demo: dashboard at " + dashboard.url());

@@ -130,7 +130,7 @@ final class TopicWatcher implements AutoCloseable {
           humanOffsets.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r.offset());
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       if (failure == null) {
         failure =
             new IOException(

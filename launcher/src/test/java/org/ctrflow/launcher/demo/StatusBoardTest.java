@@ -111,10 +111,11 @@ class StatusBoardTest {
     assertThat(TrainingReport.parse("serving/finalmlp", report("x", 1, 0.5))).isNull();
     assertThat(TrainingReport.parse(null, report("x", 1, 0.5))).isNull();
     byte[] noWindow =
-        "{\"modelName\":\"m\",\"modelVersion\":1,\"examplesTrained\":1,\"examplesPerSecond\":1,\"overall\":{}}"
+        new String(report("m", 1, 0.5), StandardCharsets.UTF_8)
+            .replaceAll(",\"window\":\\{[^}]*\\}", "")
             .getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> TrainingReport.parse("training/m", noWindow))
-        .hasMessageContaining("window: missing");
+        .hasMessageContaining("window");
   }
 
   @Test
