@@ -1,0 +1,62 @@
+package org.ctrflow.launcher.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.util.ParameterTool;
+import org.ctrflow.connectors.generator.GeneratorConfig;
+import org.ctrflow.jobs.scoring.ScoringConfig;
+import org.ctrflow.jobs.training.TrainingJobOptions;
+import org.ctrflow.jobs.training.TrainingSetup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The arguments the demo gives the jobs are what the jobs' own parsers accept. */
+@Timeout(60)
+class DemoJobsTest {
+
+  @TempDir Path dir;
+
+  private DemoSettings settings() {
+    return new DemoSettings(
+        dir,
+        Duration.ofSeconds(90),
+        false,
+        "synthetic",
+        null,
+        List.of("finalmlp", "dnn"),
+        300,
+        DemoCommand.DEMO_DRIFT,
+        42,
+        true,
+        Duration.ofSeconds(1),
+        0,
+        "ctrflow");
+  }
+
+  @Test
+  void trainingAndScoringAcceptTheDemosArgumentsAndFiles() throws Exception {
+    DemoSettings s = settings();
+    GeneratorConfig generator = DemoFeeds.generator(s);
+    DemoModels.JobFiles files =
+        DemoModels.write(dir.resolve("config"), DemoModels.syntheticSchema(generator), "finalmlp");
+    List<DemoJobs.Job> jobs = DemoJobs.all(s, "127.0.0.1:9092", dir.resolve("models"), files);
+    assertThat(jobs)
+        .extracting(DemoJobs.Job::mainClass)
+        .containsExactly(DemoJobs.JOIN, DemoJobs.TRAINING, DemoJobs.SCORING);
+
+    TrainingSetup setup =
+        TrainingJobOptions.setup(
+            TrainingJobOptions.parse(jobs.get(1).args().toArray(String[]::new)));
+    assertThat(setup.modelNames()).containsExactly("finalmlp", "dnn");
+
+    ScoringConfig scoring =
+        ScoringConfig.fromArgs(ParameterTool.fromArgs(jobs.get(2).args().toArray(String[]::new)));
+    assertThat(scoring.models()).containsExactly("finalmlp", "dnn");
+    assertThat(scoring.modelStore()).isEqualTo(dir.resolve("models").toString());
+    assertThat(scoring.labelsPerMinute()).isEqualTo(240.0);
+  }
+}
