@@ -11,6 +11,8 @@ import org.ctrflow.launcher.models.PrequentialCommand;
 import org.ctrflow.launcher.models.TrainOfflineCommand;
 import org.ctrflow.launcher.replay.ReplayCommand;
 import org.ctrflow.launcher.serve.ServeCommand;
+import org.ctrflow.launcher.submit.StopCommand;
+import org.ctrflow.launcher.submit.SubmitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +27,8 @@ import picocli.CommandLine.Command;
       KafkaCommand.class,
       TopicsCommand.class,
       ClusterCommand.class,
+      SubmitCommand.class,
+      StopCommand.class,
       ReplayCommand.class,
       GenerateCommand.class,
       TrainOfflineCommand.class,

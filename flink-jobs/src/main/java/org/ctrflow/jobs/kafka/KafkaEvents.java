@@ -92,7 +92,9 @@ public final class KafkaEvents {
       return new ProducerRecord<>(
           topic,
           null,
-          timestamp,
+          // Records without a usable event time (a dead letter of a malformed record carries
+          // none) get the broker's time rather than failing the sink.
+          timestamp == null || timestamp < 0 ? null : timestamp,
           event.key().getBytes(StandardCharsets.UTF_8),
           serde.serialize(event));
     }

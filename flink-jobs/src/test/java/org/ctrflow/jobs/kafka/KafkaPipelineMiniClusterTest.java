@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -22,13 +21,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ctrflow.connectors.events.DeadLetter;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.Impression;
@@ -36,6 +28,7 @@ import org.ctrflow.connectors.events.ScoreRequest;
 import org.ctrflow.connectors.kafka.KafkaBrokerExtension;
 import org.ctrflow.connectors.kafka.KafkaTestCluster;
 import org.ctrflow.connectors.kafka.TopicAdmin;
+import org.ctrflow.connectors.testing.TopicRecords;
 import org.ctrflow.connectors.topics.Topic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -156,55 +149,27 @@ class KafkaPipelineMiniClusterTest {
                 .collect(Collectors.toSet()));
   }
 
-  private static void produceImpressions(String bootstrap, String topic, List<byte[]> malformed)
-      throws Exception {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-      for (int i = 0; i < VALID; i++) {
-        Impression impression =
-            new Impression(
-                "imp-" + i, 1_000L * i, Map.of("user", "u" + (i % 17)), Map.of("x", i / 3.0));
-        producer.send(
-            new ProducerRecord<>(
-                topic,
-                impression.key().getBytes(StandardCharsets.UTF_8),
-                EventSerde.IMPRESSION.serialize(impression)));
-        if (i % 250 == 0 && i / 250 < malformed.size()) {
-          producer.send(new ProducerRecord<>(topic, malformed.get(i / 250)));
-        }
+  private static void produceImpressions(String bootstrap, String topic, List<byte[]> malformed) {
+    List<TopicRecords.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < VALID; i++) {
+      Impression impression =
+          new Impression(
+              "imp-" + i, 1_000L * i, Map.of("user", "u" + (i % 17)), Map.of("x", i / 3.0));
+      entries.add(
+          TopicRecords.Entry.of(impression.key(), EventSerde.IMPRESSION.serialize(impression)));
+      if (i % 250 == 0 && i / 250 < malformed.size()) {
+        entries.add(TopicRecords.Entry.of(null, malformed.get(i / 250)));
       }
-      producer.flush();
     }
+    TopicRecords.write(bootstrap, topic, entries);
   }
 
   private static List<byte[]> readAll(String bootstrap, String topic, int expected) {
-    return readAll(bootstrap, topic, expected, "read_committed");
+    return TopicRecords.readCommitted(bootstrap, topic, expected, Duration.ofSeconds(60));
   }
 
   private static List<byte[]> readAll(
       String bootstrap, String topic, int expected, String isolation) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "verify-" + isolation + "-" + topic);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    List<byte[]> values = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      // Read past the expected count for a moment so a duplicate would show up.
-      long quietUntil = Long.MAX_VALUE;
-      while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-        if (values.size() >= expected && quietUntil == Long.MAX_VALUE) {
-          quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        }
-      }
-    }
-    return values;
+    return TopicRecords.read(bootstrap, topic, expected, Duration.ofSeconds(60), isolation);
   }
 }

@@ -77,9 +77,22 @@ public final class FlinkRestClient {
   /** Runs an uploaded jar's {@code entryClass}; returns the job id. */
   public String runJar(String jarId, String entryClass, List<String> args, int parallelism)
       throws IOException, InterruptedException {
+    return runJar(jarId, entryClass, args, parallelism, null);
+  }
+
+  /**
+   * Runs an uploaded jar's {@code entryClass}, restoring from {@code savepoint} when not null (all
+   * of its state must map to the job's operators); returns the job id.
+   */
+  public String runJar(
+      String jarId, String entryClass, List<String> args, int parallelism, String savepoint)
+      throws IOException, InterruptedException {
     ObjectNode body = json.createObjectNode().put("entryClass", entryClass);
     args.forEach(body.putArray("programArgsList")::add);
     body.put("parallelism", parallelism);
+    if (savepoint != null) {
+      body.put("savepointPath", savepoint).put("allowNonRestoredState", false);
+    }
     HttpRequest run =
         request("/jars/" + jarId + "/run", SLOW_REQUEST_TIMEOUT)
             .header("Content-Type", "application/json")
@@ -106,6 +119,46 @@ public final class FlinkRestClient {
   /** The job's state as Flink names it: RUNNING, FINISHED, FAILED, ... */
   public String jobStatus(String jobId) throws IOException, InterruptedException {
     return send(request("/jobs/" + jobId, REQUEST_TIMEOUT).GET().build()).path("state").asText();
+  }
+
+  /**
+   * Stops a job with a savepoint (no drain: pending windows stay in the savepoint, to be finished
+   * by the job restored from it) and waits for it; returns the savepoint's location.
+   *
+   * @param targetDirectory where to write it, or null for the cluster's {@code
+   *     execution.checkpointing.savepoint-dir}
+   */
+  public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout)
+      throws IOException, InterruptedException {
+    ObjectNode body = json.createObjectNode().put("drain", false);
+    if (targetDirectory != null) {
+      body.put("targetDirectory", targetDirectory);
+    }
+    HttpRequest stop =
+        request("/jobs/" + jobId + "/stop", REQUEST_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofString(json.writeValueAsString(body)))
+            .build();
+    String trigger = send(stop).path("request-id").asText();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode status =
+          send(request("/jobs/" + jobId + "/savepoints/" + trigger, REQUEST_TIMEOUT).GET().build());
+      if (status.path("status").path("id").asText().equals("COMPLETED")) {
+        JsonNode operation = status.path("operation");
+        if (operation.has("failure-cause")) {
+          throw new IOException(
+              "stop with savepoint of job "
+                  + jobId
+                  + " failed: "
+                  + operation.path("failure-cause").path("stack-trace").asText());
+        }
+        return operation.path("location").asText();
+      }
+      Thread.sleep(250);
+    }
+    throw new IOException(
+        "the savepoint of job " + jobId + " did not complete within " + timeout.toSeconds() + " s");
   }
 
   private HttpRequest.Builder request(String path, Duration timeout) {

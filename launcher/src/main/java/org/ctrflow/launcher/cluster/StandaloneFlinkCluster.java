@@ -78,7 +78,7 @@ public final class StandaloneFlinkCluster {
    */
   public StandaloneFlinkCluster(Path stateDir, String classpath, PrintWriter progress) {
     this.layout = ClusterLayout.under(stateDir);
-    this.classpath = absolute(classpath);
+    this.classpath = absolute(withoutJobJarContents(classpath));
     this.progress = progress;
   }
 
@@ -235,6 +235,33 @@ public final class StandaloneFlinkCluster {
 
   static URI restUrl(int port) {
     return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /**
+   * Jars that job jars carry, which a flink-dist cluster does not have: the Kafka connector and
+   * kafka-clients.
+   */
+  private static final List<String> JOB_JAR_CONTENTS =
+      List.of("flink-connector-kafka-", "kafka-clients-");
+
+  /**
+   * The launcher's class path less what job jars carry, so the cluster looks like a flink-dist one
+   * to the jobs. With the connector on it, {@code org.apache.flink.} being parent-first, the
+   * connector would load kafka-clients from the cluster while the job loads its own copy, and
+   * submission fails with {@code LinkageError: loader constraint violation ...
+   * OffsetResetStrategy}.
+   */
+  static String withoutJobJarContents(String classpath) {
+    return Arrays.stream(classpath.split(File.pathSeparator))
+        .filter(
+            entry -> {
+              String name =
+                  Path.of(entry).getFileName() == null
+                      ? ""
+                      : Path.of(entry).getFileName().toString();
+              return JOB_JAR_CONTENTS.stream().noneMatch(name::startsWith);
+            })
+        .collect(Collectors.joining(File.pathSeparator));
   }
 
   /** The cluster JVMs run in the cluster's directory, where relative entries would not resolve. */

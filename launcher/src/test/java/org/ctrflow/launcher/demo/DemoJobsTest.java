@@ -7,14 +7,16 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.util.ParameterTool;
 import org.ctrflow.connectors.generator.GeneratorConfig;
+import org.ctrflow.jobs.join.LabelJoinOptions;
 import org.ctrflow.jobs.scoring.ScoringConfig;
+import org.ctrflow.jobs.submit.JobArguments;
 import org.ctrflow.jobs.training.TrainingJobOptions;
 import org.ctrflow.jobs.training.TrainingSetup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The arguments the demo gives the jobs are what the jobs' own parsers accept. */
+/** The arguments the demo gives the three jobs are what the jobs' own parsers accept. */
 @Timeout(60)
 class DemoJobsTest {
 
@@ -38,7 +40,7 @@ class DemoJobsTest {
   }
 
   @Test
-  void trainingAndScoringAcceptTheDemosArgumentsAndFiles() throws Exception {
+  void everyJobAcceptsTheDemosArgumentsAndFiles() throws Exception {
     DemoSettings s = settings();
     GeneratorConfig generator = DemoFeeds.generator(s);
     DemoModels.JobFiles files =
@@ -47,6 +49,13 @@ class DemoJobsTest {
     assertThat(jobs)
         .extracting(DemoJobs.Job::mainClass)
         .containsExactly(DemoJobs.JOIN, DemoJobs.TRAINING, DemoJobs.SCORING);
+
+    LabelJoinOptions.Settings join =
+        LabelJoinOptions.settings(
+            JobArguments.parse(
+                jobs.get(0).args().toArray(String[]::new), LabelJoinOptions.allOptions()));
+    // Clicks come 1-10 s after their impressions: the window must hold them all.
+    assertThat(join.attributionWindow()).isGreaterThan(Duration.ofSeconds(10));
 
     TrainingSetup setup =
         TrainingJobOptions.setup(

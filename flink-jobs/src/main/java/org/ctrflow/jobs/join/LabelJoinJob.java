@@ -1,0 +1,203 @@
+package org.ctrflow.jobs.join;
+
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.ctrflow.connectors.events.Click;
+import org.ctrflow.connectors.events.DeadLetter;
+import org.ctrflow.connectors.events.Event;
+import org.ctrflow.connectors.events.HumanLabel;
+import org.ctrflow.connectors.events.Impression;
+import org.ctrflow.connectors.events.LabeledExample;
+import org.ctrflow.connectors.topics.Topic;
+import org.ctrflow.jobs.kafka.EventParser;
+import org.ctrflow.jobs.kafka.KafkaEvents;
+import org.ctrflow.jobs.kafka.RawRecord;
+import org.ctrflow.jobs.submit.JobArguments;
+import org.ctrflow.jobs.submit.JobOptions;
+
+/**
+ * The label-join job: impressions, clicks and human labels in; labeled examples and dead letters
+ * out. Sources and sinks are constructor arguments (Kafka in {@link #main}, anything in tests).
+ *
+ * <pre>
+ * impressions (watermarks per partition) ─ parse ─┐ keyBy id
+ *                                                 ├─ {@link LabelJoinFunction} ─┐
+ * clicks (watermarks per partition) ────── parse ─┘ keyBy impressionId         ├─ examples
+ * human-labels ─ parse ─ keyBy sampleId ─ {@link HumanLabelDeduplicator} ─────┘
+ * parse failures + unattributed clicks ──────────────────────────────── dead letters
+ * </pre>
+ *
+ * Every stateful operator has a fixed uid, so a savepoint restores into a newer version of the job.
+ */
+public final class LabelJoinJob {
+
+  /** Operator uids; part of the savepoint format, never rename them. */
+  static final String UID_JOIN = "label-join";
+
+  static final String UID_HUMAN = "human-label-dedup";
+
+  private final Source<RawRecord, ?, ?> impressions;
+  private final Source<RawRecord, ?, ?> clicks;
+  private final Source<RawRecord, ?, ?> humanLabels;
+  private final Sink<LabeledExample> examples;
+  private final Sink<DeadLetter> deadLetters;
+  private final LabelJoinOptions.Settings settings;
+
+  public LabelJoinJob(
+      Source<RawRecord, ?, ?> impressions,
+      Source<RawRecord, ?, ?> clicks,
+      Source<RawRecord, ?, ?> humanLabels,
+      Sink<LabeledExample> examples,
+      Sink<DeadLetter> deadLetters,
+      LabelJoinOptions.Settings settings) {
+    this.impressions = impressions;
+    this.clicks = clicks;
+    this.humanLabels = humanLabels;
+    this.examples = examples;
+    this.deadLetters = deadLetters;
+    this.settings = settings;
+  }
+
+  /** The job's two output streams, before their sinks. */
+  public record Outputs(DataStream<LabeledExample> examples, DataStream<DeadLetter> deadLetters) {}
+
+  /** Adds the job to {@code env}, sinks included. */
+  public void attach(StreamExecutionEnvironment env) {
+    Outputs outputs = build(env);
+    outputs.examples().sinkTo(examples).name("labeled examples").uid("examples-sink");
+    outputs.deadLetters().sinkTo(deadLetters).name("dead letters").uid("dead-letter-sink");
+  }
+
+  /** Adds sources and operators to {@code env}; the caller connects the outputs. */
+  public Outputs build(StreamExecutionEnvironment env) {
+    SingleOutputStreamOperator<Impression> parsedImpressions =
+        parse(env, impressions, eventTimeWatermarks(), Impression.class, "impressions");
+    SingleOutputStreamOperator<Click> parsedClicks =
+        parse(env, clicks, eventTimeWatermarks(), Click.class, "clicks");
+    SingleOutputStreamOperator<HumanLabel> parsedLabels =
+        // Human labels need no event time: they become examples as they come.
+        parse(env, humanLabels, WatermarkStrategy.noWatermarks(), HumanLabel.class, "human-labels");
+
+    SingleOutputStreamOperator<LabeledExample> joined =
+        parsedImpressions
+            .keyBy(Impression::id)
+            .connect(parsedClicks.keyBy(Click::impressionId))
+            .process(new LabelJoinFunction(settings))
+            .name("join impressions and clicks")
+            .uid(UID_JOIN);
+    SingleOutputStreamOperator<LabeledExample> human =
+        parsedLabels
+            .keyBy(HumanLabel::sampleId)
+            .process(new HumanLabelDeduplicator(settings))
+            .name("deduplicate human labels")
+            .uid(UID_HUMAN);
+
+    DataStream<DeadLetter> dead =
+        parsedImpressions
+            .getSideOutput(EventParser.DEAD_LETTERS)
+            .union(
+                parsedClicks.getSideOutput(EventParser.DEAD_LETTERS),
+                parsedLabels.getSideOutput(EventParser.DEAD_LETTERS),
+                joined.getSideOutput(LabelJoinFunction.UNATTRIBUTED_CLICKS));
+    return new Outputs(joined.union(human), dead);
+  }
+
+  /**
+   * Bounded out-of-orderness watermarks per Kafka partition, from each record's event time; a
+   * partition idle for the idle timeout stops holding the others back.
+   */
+  private WatermarkStrategy<RawRecord> eventTimeWatermarks() {
+    return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+        .withTimestampAssigner(new RawEventTime())
+        .withIdleness(settings.idleTimeout());
+  }
+
+  private static <T extends Event> SingleOutputStreamOperator<T> parse(
+      StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source,
+      WatermarkStrategy<RawRecord> watermarks,
+      Class<T> type,
+      String name) {
+    return env.fromSource(source, watermarks, name)
+        .uid(name + "-source")
+        .process(new EventParser<>(type))
+        .name("parse " + name)
+        .uid("parse-" + name);
+  }
+
+  /**
+   * The Flink settings the job needs whatever cluster runs it: RocksDB keyed state (incremental
+   * checkpoints) and exactly-once checkpoints at the configured interval.
+   */
+  public static Configuration environmentConfig(Configuration args) {
+    Configuration env = new Configuration();
+    env.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    env.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    env.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, JobOptions.checkpointInterval(args));
+    env.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+    env.set(
+        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+        org.apache.flink.configuration.ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+    return env;
+  }
+
+  /**
+   * Runs the job on Kafka: {@code --bootstrap-servers host:port [--topic-prefix ctrflow]
+   * [--attribution-window 15min] [--max-out-of-orderness 5s] [--idle-timeout 30s] [--state-ttl 24h]
+   * [--checkpoint-interval 10s]}.
+   */
+  public static void main(String[] args) throws Exception {
+    Configuration config = JobArguments.parse(args, LabelJoinOptions.allOptions());
+    LabelJoinOptions.Settings settings = LabelJoinOptions.settings(config);
+    String bootstrap = config.get(JobOptions.BOOTSTRAP_SERVERS);
+    String prefix = settings.topicPrefix();
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(environmentConfig(config));
+    new LabelJoinJob(
+            kafkaSource(bootstrap, prefix, Topic.IMPRESSIONS),
+            kafkaSource(bootstrap, prefix, Topic.CLICKS),
+            kafkaSource(bootstrap, prefix, Topic.HUMAN_LABELS),
+            KafkaEvents.sink(
+                bootstrap,
+                Topic.LABELED_EXAMPLES,
+                prefix,
+                LabeledExample.class,
+                DeliveryGuarantee.EXACTLY_ONCE,
+                prefix + "-label-join-examples"),
+            KafkaEvents.sink(
+                bootstrap,
+                Topic.DEAD_LETTER,
+                prefix,
+                DeadLetter.class,
+                DeliveryGuarantee.EXACTLY_ONCE,
+                prefix + "-label-join-dead-letters"),
+            settings)
+        .attach(env);
+    env.execute("ctrflow label-join (" + prefix + ")");
+  }
+
+  /**
+   * Reads a topic from the group's committed offsets, or from the earliest record the first time: a
+   * restore from a checkpoint or savepoint uses the offsets stored in it instead.
+   */
+  private static Source<RawRecord, ?, ?> kafkaSource(String bootstrap, String prefix, Topic topic) {
+    return KafkaEvents.rawSource(
+            bootstrap,
+            List.of(topic.name(prefix)),
+            prefix + ".label-join",
+            OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .build();
+  }
+}
