@@ -116,6 +116,14 @@ public final class FlinkRestClient {
     return jobs;
   }
 
+  /** Asks the cluster to cancel a job; returns at once (poll {@link #jobStatus}). */
+  public void cancel(String jobId) throws IOException, InterruptedException {
+    send(
+        request("/jobs/" + jobId + "?mode=cancel", REQUEST_TIMEOUT)
+            .method("PATCH", BodyPublishers.noBody())
+            .build());
+  }
+
   /** The job's state as Flink names it: RUNNING, FINISHED, FAILED, ... */
   public String jobStatus(String jobId) throws IOException, InterruptedException {
     return send(request("/jobs/" + jobId, REQUEST_TIMEOUT).GET().build()).path("state").asText();

@@ -24,8 +24,12 @@ final class DemoModels {
   /** Hash buckets per generated field: room for new items without collisions mattering. */
   static final int SYNTHETIC_BUCKETS = 1 << 14;
 
-  /** Micro-batch size: small, so the first versions come within seconds of the first labels. */
-  static final String TRAINER_OVERRIDES = "{\"batchSize\": 128}";
+  /**
+   * Small micro-batches, so versions come within seconds of the first labels, and the drift
+   * benchmark's faster learning rates (one pass over a changing stream rewards quick adaptation).
+   */
+  static final String TRAINER_OVERRIDES =
+      "{\"batchSize\": 128, \"learningRate\": 0.003, \"embeddingLearningRate\": 0.01}";
 
   /** The files, written. */
   record JobFiles(Path schema, Path modelConfig, Path trainerConfig) {}

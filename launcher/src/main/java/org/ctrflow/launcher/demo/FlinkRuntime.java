@@ -27,6 +27,7 @@ final class FlinkRuntime implements AutoCloseable {
 
   private static final Duration SESSION_START_TIMEOUT = Duration.ofMinutes(2);
   private static final int MINI_SLOTS = 8;
+  private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(20);
 
   private final URI restUrl;
   private final AutoCloseable stop;
@@ -105,8 +106,32 @@ final class FlinkRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Cancels the running jobs (their sinks abort open transactions, their tasks end quietly), then
+   * stops the cluster.
+   */
   @Override
   public void close() throws Exception {
-    stop.close();
+    try {
+      FlinkRestClient rest = rest();
+      List<FlinkRestClient.JobSummary> running =
+          rest.jobs().stream().filter(j -> j.state().equals("RUNNING")).toList();
+      for (FlinkRestClient.JobSummary job : running) {
+        rest.cancel(job.id());
+      }
+      long deadline = System.nanoTime() + CANCEL_TIMEOUT.toNanos();
+      while (System.nanoTime() < deadline
+          && rest.jobs().stream().anyMatch(j -> !isTerminal(j.state()))) {
+        Thread.sleep(200);
+      }
+    } catch (IOException e) {
+      // The cluster does not answer: stopping it is all that is left to do.
+    } finally {
+      stop.close();
+    }
+  }
+
+  private static boolean isTerminal(String state) {
+    return List.of("CANCELED", "FAILED", "FINISHED").contains(state);
   }
 }
