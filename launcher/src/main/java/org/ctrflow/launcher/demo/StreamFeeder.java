@@ -6,7 +6,6 @@ import java.util.List;
 import org.ctrflow.connectors.generator.GeneratorConfig;
 import org.ctrflow.connectors.generator.StreamGenerator;
 import org.ctrflow.connectors.generator.SyntheticStream;
-import org.ctrflow.connectors.replay.ClickDelay;
 import org.ctrflow.connectors.replay.DatasetFormat;
 import org.ctrflow.connectors.replay.DatasetReader;
 import org.ctrflow.connectors.replay.DatasetReplay;
@@ -58,8 +57,8 @@ final class StreamFeeder implements AutoCloseable {
   }
 
   /**
-   * A dataset file replayed at {@code rate} rows per second, event time starting now, clicks 1 to
-   * 10 s after their impressions.
+   * A dataset file replayed at {@code rate} rows per second, event time starting now, clicks as
+   * {@link DemoFeeds#clickDelay}.
    */
   static Source replay(
       DatasetFormat format, Path file, List<String> libFmFields, double rate, long seed) {
@@ -68,7 +67,7 @@ final class StreamFeeder implements AutoCloseable {
           new ReplayOptions(
               System.currentTimeMillis(),
               Math.max(1, Math.round(1000 / rate)),
-              new ClickDelay(Duration.ofSeconds(1), Duration.ofSeconds(10), seed),
+              DemoFeeds.clickDelay(seed),
               Long.MAX_VALUE,
               rate,
               PROGRESS_EVERY);
