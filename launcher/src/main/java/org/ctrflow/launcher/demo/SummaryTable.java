@@ -9,9 +9,16 @@ final class SummaryTable {
 
   private SummaryTable() {}
 
-  static void print(PrintWriter out, DemoStatus s, Duration ran) {
+  /**
+   * @param startup from the command's start until every part was up
+   * @param ran from then until the end
+   */
+  static void print(PrintWriter out, DemoStatus s, Duration startup, Duration ran) {
     out.printf(
-        "%nctrflow demo: ran %s, %s events%n", Numbers.seconds(ran), Numbers.count(s.events()));
+        "%nctrflow demo: started in %s, ran %s, %s events%n",
+        Numbers.seconds(startup),
+        Numbers.seconds(ran),
+        Numbers.count(s.events()));
     out.printf(
         "%n%-10s %9s %9s %12s %8s %8s %8s %8s%n",
         "model", "versions", "last", "examples", "AUC", "logloss", "win AUC", "win LL");
