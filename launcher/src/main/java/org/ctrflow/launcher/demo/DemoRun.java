@@ -215,8 +215,16 @@ final class DemoRun {
     boolean terminal = System.console() != null;
     long nextJobCheck = 0;
     long nextQuietLine = 0;
+    // --duration counts from the moment everything is up, so a slow start does not eat the run.
+    upNanos = System.nanoTime();
+    err.printf(
+        "ctrflow demo: everything is up after %.1f s; %s%n",
+        (upNanos - startedNanos) / 1e9,
+        settings.duration() == null
+            ? "Ctrl-C stops it"
+            : "running " + settings.duration().toSeconds() + " s");
     long end =
-        settings.duration() == null ? Long.MAX_VALUE : startedNanos + settings.duration().toNanos();
+        settings.duration() == null ? Long.MAX_VALUE : upNanos + settings.duration().toNanos();
     while (System.nanoTime() < end) {
       if (stopRequested.await(1, TimeUnit.SECONDS)) {
         break;

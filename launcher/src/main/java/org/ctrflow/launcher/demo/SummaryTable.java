@@ -16,9 +16,7 @@ final class SummaryTable {
   static void print(PrintWriter out, DemoStatus s, Duration startup, Duration ran) {
     out.printf(
         "%nctrflow demo: started in %s, ran %s, %s events%n",
-        Numbers.seconds(startup),
-        Numbers.seconds(ran),
-        Numbers.count(s.events()));
+        Numbers.seconds(startup), Numbers.seconds(ran), Numbers.count(s.events()));
     out.printf(
         "%n%-10s %9s %9s %12s %8s %8s %8s %8s%n",
         "model", "versions", "last", "examples", "AUC", "logloss", "win AUC", "win LL");
