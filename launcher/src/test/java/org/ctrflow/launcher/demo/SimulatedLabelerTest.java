@@ -71,7 +71,7 @@ class SimulatedLabelerTest {
     ProcessHandle child;
     SimulatedLabeler labeler;
     try (LabelQueueProcess queue =
-        LabelQueueProcess.start(
+        LabelQueueProcess.launch(
             QUEUE_HOME,
             bootstrap,
             prefix,
@@ -80,6 +80,7 @@ class SimulatedLabelerTest {
             dir.resolve("queue.log"),
             pid)) {
       child = queue.handle();
+      queue.awaitReady();
       labeler =
           new SimulatedLabeler(
                   new QueueClient(queue.url(), queue.botToken()),
