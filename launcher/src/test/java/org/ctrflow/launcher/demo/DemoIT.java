@@ -70,9 +70,10 @@ class DemoIT {
       String dashboard = awaitDashboard(demo, stdout);
       if (Files.isExecutable(DashboardBrowser.CHROMIUM)
           && Files.isExecutable(DashboardBrowser.CHROMEDRIVER)) {
-        // Charts fill as the run goes: wait for a few samples in every chart, then screenshot.
+        // Charts fill as the run goes: wait for a minute of samples in every chart, then
+        // screenshot.
         DashboardBrowser.check(
-            dashboard, 5, HOME.resolve("launcher/target/screenshots/dashboard-demo.png"));
+            dashboard, 60, HOME.resolve("launcher/target/screenshots/dashboard-demo.png"));
       } else {
         System.err.println("DemoIT: no chromium/chromedriver; the live dashboard check is skipped");
       }
