@@ -102,6 +102,28 @@ public final class FlinkRestClient {
     return send(run).path("jobid").asText();
   }
 
+  /** One job as {@code GET /jobs/overview} lists it. */
+  public record JobSummary(String id, String name, String state) {}
+
+  /** Every job the cluster knows, running or ended. */
+  public List<JobSummary> jobs() throws IOException, InterruptedException {
+    List<JobSummary> jobs = new java.util.ArrayList<>();
+    for (JsonNode j : send(request("/jobs/overview", REQUEST_TIMEOUT).GET().build()).path("jobs")) {
+      jobs.add(
+          new JobSummary(
+              j.path("jid").asText(), j.path("name").asText(), j.path("state").asText()));
+    }
+    return jobs;
+  }
+
+  /** Asks the cluster to cancel a job; returns at once (poll {@link #jobStatus}). */
+  public void cancel(String jobId) throws IOException, InterruptedException {
+    send(
+        request("/jobs/" + jobId + "?mode=cancel", REQUEST_TIMEOUT)
+            .method("PATCH", BodyPublishers.noBody())
+            .build());
+  }
+
   /** The job's state as Flink names it: RUNNING, FINISHED, FAILED, ... */
   public String jobStatus(String jobId) throws IOException, InterruptedException {
     return send(request("/jobs/" + jobId, REQUEST_TIMEOUT).GET().build()).path("state").asText();

@@ -1,27 +1,201 @@
 package org.ctrflow.launcher.demo;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ctrflow.connectors.generator.DriftScript;
+import org.ctrflow.connectors.topics.Topic;
+import org.ctrflow.launcher.StateDirOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The end-to-end demo on embedded defaults. Its name is fixed now so README and scripts can rely on
- * it; the pipeline it runs lands with the jobs, serving and labeling-queue work.
+ * {@code ctrflow demo}: the whole loop on embedded defaults, with a live status line and a
+ * dashboard. See README.md and {@link DemoRun}.
  */
 @Command(
     name = "demo",
-    description = "Run the whole pipeline end to end on embedded defaults (not available yet).")
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole pipeline end to end on embedded defaults: Kafka, the label-join, training"
+          + " and scoring jobs on Flink, a model server, the labeling queue and a simulated"
+          + " labeler, fed by a synthetic stream with drift. Prints the dashboard's URL; Ctrl-C"
+          + " (or --duration) stops everything it started."
+    })
 public final class DemoCommand implements Callable<Integer> {
 
-  /** Exit code for "this command exists but cannot run yet". */
-  static final int NOT_AVAILABLE = 3;
+  /** The synthetic stream's drift in the demo: one step every ~70 s at the default rate. */
+  static final String DEMO_DRIFT =
+      "20000:flip-segment:category=1,40000:new-items:200,60000:base-rate:0.05";
+
+  @Spec CommandSpec spec;
+
+  @Mixin StateDirOption stateDir;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "TIME",
+      description =
+          "Run this long once every part is up, then stop and print a summary, e.g. 90s, 5m, 1h"
+              + " (default: until Ctrl-C).")
+  String duration;
+
+  @Option(
+      names = "--cluster",
+      description =
+          "Run the jobs on a standalone session cluster (own JVMs) instead of a MiniCluster.")
+  boolean cluster;
+
+  @Option(
+      names = "--dataset",
+      defaultValue = "synthetic",
+      description = "synthetic, frappe, criteo or avazu (default: ${DEFAULT-VALUE}).")
+  String dataset;
+
+  @Option(names = "--file", description = "The dataset file for --dataset frappe|criteo|avazu.")
+  Path file;
+
+  @Option(
+      names = "--models",
+      split = ",",
+      defaultValue = "finalmlp,dnn",
+      description =
+          "Models to train; the first is served and scores (default: ${DEFAULT-VALUE}; also"
+              + " dualmlp, memnet, hybrid).")
+  List<String> models;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "300",
+      description = "Impressions (or dataset rows) per second (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(
+      names = "--drift",
+      defaultValue = DEMO_DRIFT,
+      description = "The synthetic stream's drift script, or 'none' (default: ${DEFAULT-VALUE}).")
+  String drift;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--no-auto-label",
+      description = "No simulated labeler: label the queue's tasks yourself on the labeler page.")
+  boolean noAutoLabel;
+
+  @Option(
+      names = "--label-delay",
+      defaultValue = "1s",
+      paramLabel = "TIME",
+      description = "How long the simulated labeler takes per label (default: ${DEFAULT-VALUE}).")
+  String labelDelay;
+
+  @Option(
+      names = "--dashboard-port",
+      defaultValue = "8088",
+      description =
+          "The dashboard's port, or a free one when it is taken or 0 (default: ${DEFAULT-VALUE}).")
+  int dashboardPort;
+
+  @Option(
+      names = "--topic-prefix",
+      defaultValue = Topic.DEFAULT_PREFIX,
+      description = "Prefix of the demo's topics (default: ${DEFAULT-VALUE}).")
+  String topicPrefix;
 
   @Override
-  public Integer call() {
-    System.err.println(
-        "ctrflow demo: not available yet. It needs the training, scoring and labeling-queue"
-            + " jobs, which have not landed. What runs today: 'ctrflow kafka start',"
-            + " 'ctrflow topics create', 'ctrflow replay', 'ctrflow generate',"
-            + " 'ctrflow cluster start' (see README.md).");
-    return NOT_AVAILABLE;
+  public Integer call() throws Exception {
+    DemoSettings settings = settings();
+    return new DemoRun(settings, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+  }
+
+  DemoSettings settings() {
+    try {
+      String name = dataset.strip().toLowerCase(Locale.ROOT);
+      boolean synthetic = name.equals("synthetic");
+      if (!synthetic && !DemoFeeds.DATASETS.contains(name)) {
+        throw new IllegalArgumentException(DemoFeeds.unknown(dataset));
+      }
+      if (synthetic && file != null) {
+        throw new IllegalArgumentException(
+            "--file goes with --dataset frappe|criteo|avazu; the synthetic stream needs none");
+      }
+      if (!synthetic && (file == null || !Files.isRegularFile(file))) {
+        throw new IllegalArgumentException(
+            "--dataset "
+                + name
+                + " needs --file pointing at the dataset file"
+                + (file == null ? "" : "; no such file: " + file.toAbsolutePath()));
+      }
+      if (!(rate > 0) || Double.isInfinite(rate)) {
+        throw new IllegalArgumentException("--rate must be > 0 events per second, e.g. 300");
+      }
+      if (models.isEmpty() || models.stream().anyMatch(String::isBlank)) {
+        throw new IllegalArgumentException("--models needs at least one model, e.g. finalmlp,dnn");
+      }
+      if (dashboardPort < 0 || dashboardPort > 65_535) {
+        throw new IllegalArgumentException("--dashboard-port must be 0..65535, e.g. 8088");
+      }
+      DriftScript.parse(drift);
+      return new DemoSettings(
+          stateDir.resolve(),
+          duration == null ? null : parseDuration("--duration", duration),
+          cluster,
+          name,
+          synthetic ? null : file.toAbsolutePath(),
+          models.stream().map(String::strip).toList(),
+          rate,
+          drift,
+          seed,
+          !noAutoLabel,
+          parseDuration("--label-delay", labelDelay),
+          dashboardPort,
+          topicPrefix);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  /** {@code 90s}, {@code 500ms}, {@code 5m}, {@code 1h}, or ISO-8601 such as {@code PT90S}. */
+  static Duration parseDuration(String option, String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    try {
+      if (t.startsWith("pt")) {
+        return positive(option, Duration.parse(t), text);
+      }
+      for (String unit : Arrays.asList("ms", "s", "m", "h")) {
+        if (t.endsWith(unit) && !(unit.equals("s") && t.endsWith("ms"))) {
+          long n = Long.parseLong(t.substring(0, t.length() - unit.length()).strip());
+          Duration d =
+              switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+              };
+          return positive(option, d, text);
+        }
+      }
+    } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+      // Falls through to the message below.
+    }
+    throw new IllegalArgumentException(
+        option + ": '" + text + "' is not a duration; use e.g. 90s, 500ms, 5m or 1h");
+  }
+
+  private static Duration positive(String option, Duration d, String text) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(option + ": must be positive, e.g. 90s; was " + text);
+    }
+    return d;
   }
 }
