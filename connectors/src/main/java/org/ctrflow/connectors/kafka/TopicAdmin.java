@@ -16,9 +16,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -149,10 +152,13 @@ public final class TopicAdmin implements AutoCloseable {
   }
 
   /**
-   * Waits until every partition of {@code topics} has a leader. A topic exists as soon as the
-   * controller accepts it, but producers that start right away (a replay after {@code topics
-   * create}) meet NOT_LEADER errors until its partitions have leaders, which on a busy machine
-   * takes seconds.
+   * Waits until every partition of {@code topics} has a leader, and that leader serves it. A topic
+   * exists as soon as the controller accepts it, but producers that start right away (a replay
+   * after {@code topics create}) meet NOT_LEADER errors until its partitions have leaders, which on
+   * a busy machine takes seconds. Even once the metadata names a leader, the broker applies that
+   * metadata asynchronously; an idempotent producer whose first batch met NOT_LEADER_OR_FOLLOWER
+   * there was seen retrying OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout. So the wait
+   * ends only when a leader-only request (list offsets) succeeds on every partition.
    */
   private void awaitLeaders(List<String> topics) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -176,7 +182,10 @@ public final class TopicAdmin implements AutoCloseable {
                           || current.get(t).partitions().stream().anyMatch(p -> p.leader() == null))
               .toList();
       if (waiting.isEmpty()) {
-        return;
+        waiting = notServing(topics, current);
+        if (waiting.isEmpty()) {
+          return;
+        }
       }
       if (System.nanoTime() > deadline) {
         throw new IOException(
@@ -195,6 +204,34 @@ public final class TopicAdmin implements AutoCloseable {
         throw new IOException("interrupted while waiting for topic leaders", e);
       }
     }
+  }
+
+  /** The topics among {@code described} whose leaders do not yet answer a leader-only request. */
+  private List<String> notServing(List<String> topics, Map<String, TopicDescription> described)
+      throws IOException {
+    Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+    for (String topic : topics) {
+      described
+          .get(topic)
+          .partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    }
+    Set<String> waiting = new TreeSet<>();
+    ListOffsetsResult result = admin.listOffsets(latest);
+    for (TopicPartition partition : latest.keySet()) {
+      try {
+        result.partitionResult(partition).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        waiting.add(partition.topic());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        waiting.add(partition.topic());
+      }
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw new IOException("interrupted while waiting for topic leaders");
+    }
+    return List.copyOf(waiting);
   }
 
   /** Names of all topics, internal ones excluded, sorted. */
