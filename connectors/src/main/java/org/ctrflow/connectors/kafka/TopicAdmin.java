@@ -182,7 +182,7 @@ public final class TopicAdmin implements AutoCloseable {
                           || current.get(t).partitions().stream().anyMatch(p -> p.leader() == null))
               .toList();
       if (waiting.isEmpty()) {
-        waiting = notServing(topics, current);
+        waiting = notServing(topics, describe(topics));
         if (waiting.isEmpty()) {
           return;
         }
