@@ -74,25 +74,32 @@ class CrashRecoveryTest {
       producer.start();
 
       // A labeler labels whatever it is given; it notes every label the service acknowledged.
+      // A label call cut off by the kill is retried for the same task (labeling is idempotent), as
+      // a real client would: the service may have stored it without answering.
       Set<String> acknowledged = ConcurrentHashMap.newKeySet();
       AtomicBoolean labeling = new AtomicBoolean(true);
       Thread labeler =
           new Thread(
               () -> {
+                String unanswered = null;
                 while (labeling.get()) {
                   try {
-                    HttpResponse<String> lease =
-                        kit.call(port, "POST", "/api/tasks/lease", ALICE_TOKEN, "{}");
-                    if (lease.statusCode() != 200) {
-                      sleep(50);
-                      continue;
+                    String id = unanswered;
+                    if (id == null) {
+                      HttpResponse<String> lease =
+                          kit.call(port, "POST", "/api/tasks/lease", ALICE_TOKEN, "{}");
+                      if (lease.statusCode() != 200) {
+                        sleep(50);
+                        continue;
+                      }
+                      id =
+                          QueueJson.MAPPER
+                              .readTree(lease.body())
+                              .path("request")
+                              .path("sampleId")
+                              .asText();
                     }
-                    String id =
-                        QueueJson.MAPPER
-                            .readTree(lease.body())
-                            .path("request")
-                            .path("sampleId")
-                            .asText();
+                    unanswered = id;
                     HttpResponse<String> label =
                         kit.call(
                             port,
@@ -100,6 +107,7 @@ class CrashRecoveryTest {
                             "/api/tasks/" + id + "/label",
                             ALICE_TOKEN,
                             "{\"label\":" + (id.hashCode() & 1) + "}");
+                    unanswered = null;
                     if (label.statusCode() == 200) {
                       acknowledged.add(id);
                     }
