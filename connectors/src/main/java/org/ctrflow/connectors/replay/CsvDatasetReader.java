@@ -89,7 +89,12 @@ public final class CsvDatasetReader extends DatasetReader {
       throw new MalformedRowException(
           "has " + fields.size() + " columns, the header has " + columns.size());
     }
-    int label = label(fields.get(labelIndex));
+    int label =
+        options.labelThreshold() == null
+            ? label(fields.get(labelIndex))
+            : number(columns.get(labelIndex), fields.get(labelIndex)) >= options.labelThreshold()
+                ? 1
+                : 0;
     Map<String, String> categorical = new LinkedHashMap<>();
     Map<String, Double> numeric = new LinkedHashMap<>();
     for (int i = 0; i < fields.size(); i++) {

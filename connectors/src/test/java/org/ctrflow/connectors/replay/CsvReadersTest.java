@@ -76,6 +76,44 @@ class CsvReadersTest {
   }
 
   @Test
+  void binarizesARatingColumnWithALabelThreshold() throws Exception {
+    Path file = SharedData.dataset("movielens_sample/movielens_sample.txt");
+    CsvOptions options =
+        CsvOptions.defaults()
+            .withLabelColumn("rating")
+            .withLabelThreshold(4)
+            .withTimeColumn("timestamp", TimeFormat.EPOCH);
+    try (CsvDatasetReader reader = new CsvDatasetReader(file, options)) {
+      DatasetRow first = reader.next();
+      // 3299,235,4,968035345,Ed Wood (1994),Comedy|Drama,F,25,4,19119
+      assertThat(first.label()).isEqualTo(1);
+      assertThat(first.eventTime()).hasValue(968_035_345_000L);
+      assertThat(first.categorical())
+          .containsEntry("user_id", "3299")
+          .containsEntry("genres", "Comedy|Drama")
+          .doesNotContainKeys("rating", "timestamp");
+      // 113 of the 200 ratings are 4 or 5 (counted with Python's csv module)
+      assertThat(first.label() + reader.stream().mapToInt(DatasetRow::label).sum()).isEqualTo(113);
+      assertThat(reader.malformed().total()).isZero();
+    }
+  }
+
+  @Test
+  void aLabelThresholdNeedsANumberInTheLabelColumn() throws Exception {
+    String csv = "rating,item\n3.5,a\nfive,b\n";
+    CsvOptions options = CsvOptions.defaults().withLabelColumn("rating").withLabelThreshold(4);
+    try (CsvDatasetReader reader = new CsvDatasetReader(new StringReader(csv), "r.csv", options)) {
+      assertThat(reader.stream().map(DatasetRow::label).toList()).containsExactly(0);
+      assertThat(reader.malformed().total()).isEqualTo(1);
+      assertThat(reader.malformed().first().get(0).reason())
+          .contains("rating must be a finite number, was 'five'");
+    }
+    assertThatThrownBy(() -> options.withLabelThreshold(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("e.g. 4");
+  }
+
+  @Test
   void readsQuotedFieldsTheRfc4180Way() throws Exception {
     String csv =
         "label,\"title, long\",note\r\n"

@@ -3,7 +3,6 @@ package org.ctrflow.launcher.models;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.ctrflow.connectors.replay.CsvOptions;
 import org.ctrflow.connectors.replay.DatasetFormat;
 import org.ctrflow.connectors.replay.DatasetReader;
 import org.ctrflow.connectors.replay.LibFmReader;
@@ -73,7 +72,7 @@ final class DatasetOptions {
   }
 
   DatasetReader open(Path file) throws IOException {
-    return DatasetFormat.parse(format).open(file, libFmFields(), CsvOptions.defaults());
+    return DatasetFormat.parse(format).open(file, libFmFields(), preset.csvOptions());
   }
 
   private List<String> libFmFields() {

@@ -1,7 +1,9 @@
 package org.ctrflow.launcher.models;
 
 import java.util.List;
+import org.ctrflow.connectors.replay.CsvOptions;
 import org.ctrflow.connectors.replay.LibFmReader;
+import org.ctrflow.connectors.replay.TimeFormat;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.features.FeatureSchema;
 import org.ctrflow.models.features.FeatureSchemas;
@@ -64,6 +66,18 @@ public enum ModelPreset {
     FeatureSchema schema() {
       return FeatureSchemas.movielens();
     }
+
+    /**
+     * DeepCTR's MovieLens-1M join ({@code --format csv}): a rating of 4 or 5 stars is a positive,
+     * the usual binarization of ML-1M for CTR; the rating's time is the event time.
+     */
+    @Override
+    CsvOptions csvOptions() {
+      return CsvOptions.defaults()
+          .withLabelColumn("rating")
+          .withLabelThreshold(4)
+          .withTimeColumn("timestamp", TimeFormat.EPOCH);
+    }
   };
 
   private final List<String> libFmFields;
@@ -73,6 +87,11 @@ public enum ModelPreset {
   }
 
   abstract FeatureSchema schema();
+
+  /** How the preset's files read with {@code --format csv}. */
+  CsvOptions csvOptions() {
+    return CsvOptions.defaults();
+  }
 
   /** Field names of the preset's libFM files (empty: {@code f0, f1, ...}). */
   List<String> libFmFields() {

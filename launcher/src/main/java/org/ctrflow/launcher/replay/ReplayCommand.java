@@ -64,6 +64,13 @@ public final class ReplayCommand implements Callable<Integer> {
   String labelColumn;
 
   @Option(
+      names = "--label-threshold",
+      description =
+          "csv: the label column is a number (e.g. a 1-5 rating) and values at or above this one"
+              + " are clicks, e.g. 4 (default: the column holds 0/1).")
+  Double labelThreshold;
+
+  @Option(
       names = "--numeric-columns",
       split = ",",
       description = "csv: columns read as numbers; all others are categorical.")
@@ -217,12 +224,14 @@ public final class ReplayCommand implements Callable<Integer> {
               }
               return delimiter.charAt(0);
             });
-    CsvOptions options =
+    CsvOptions columns =
         CsvOptions.defaults()
             .withLabelColumn(labelColumn)
             .withNumericColumns(Set.copyOf(numericColumns))
             .withIdColumn(idColumn)
             .withDelimiter(separator);
+    CsvOptions options =
+        labelThreshold == null ? columns : parse(() -> columns.withLabelThreshold(labelThreshold));
     return timeColumn == null ? options : options.withTimeColumn(timeColumn, TimeFormat.EPOCH);
   }
 

@@ -12,9 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Each hashed-dataset preset reads its sample in ../shared/datasets with its reader, encodes it
- * with its schema and trains its model: the loss is finite and falls over a few passes. (The
- * MovieLens sample has a 1-5 {@code rating}, no 0/1 label, so the CSV reader cannot take it.)
+ * Each dataset preset without a published split here reads its sample in ../shared/datasets with
+ * its reader, encodes it with its schema and trains its model: the loss is finite and falls over a
+ * few passes. MovieLens reads as CSV, its 1-5 {@code rating} binarized by the preset (4 and up).
  */
 @Timeout(300)
 class PresetSamplesTest {
@@ -25,7 +25,8 @@ class PresetSamplesTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "CRITEO, criteo, criteo_sample/criteo_sample.txt, 200",
-    "AVAZU, avazu, avazu_sample/avazu_sample.txt, 100"
+    "AVAZU, avazu, avazu_sample/avazu_sample.txt, 100",
+    "MOVIELENS, csv, movielens_sample/movielens_sample.txt, 200"
   })
   void thePresetTrainsOnItsSample(ModelPreset preset, String format, String sample, int rows)
       throws Exception {
