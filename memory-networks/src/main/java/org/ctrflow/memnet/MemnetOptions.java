@@ -16,6 +16,8 @@ import java.util.function.Function;
  * @param slots L, memory slots
  * @param width K, the width of a slot, of the query q and of the written content h
  * @param temperature τ of the content addressing softmax(q·Mᵀ/τ)
+ * @param topK when positive, each example addresses only its k best-matching slots (sparse read and
+ *     write); 0 addresses all of them
  * @param controllerUnits hidden widths of the read and write controllers
  * @param sgUnits hidden widths of the synthetic-gradient modules
  * @param sgLabel whether S_φ sees the label y beside the controller output
@@ -29,6 +31,7 @@ public record MemnetOptions(
     int slots,
     int width,
     float temperature,
+    int topK,
     List<Integer> controllerUnits,
     List<Integer> sgUnits,
     boolean sgLabel,
@@ -46,6 +49,10 @@ public record MemnetOptions(
           new Key("memory.slots", "32", "L, memory slots (positive integer)"),
           new Key("memory.width", "32", "K, width of a slot, of q and of h (positive integer)"),
           new Key("memory.temperature", "1.0", "τ of the addressing softmax (positive number)"),
+          new Key(
+              "memory.top-k",
+              "0",
+              "address only the k best-matching slots, 1 <= k <= memory.slots; 0 = all slots"),
           new Key("controller.units", "128", "hidden widths of f_r and f_w, e.g. 128 or 256,128"),
           new Key("sg.units", "64", "hidden widths of the synthetic-gradient modules, e.g. 64"),
           new Key("sg.label", "true", "S_φ is conditioned on the label (true or false)"),
@@ -82,10 +89,19 @@ public record MemnetOptions(
       throw new IllegalArgumentException(
           "option 'fast.controllers' must be read, write or read,write; got '" + controllers + "'");
     }
+    int slots = positive(values, "memory.slots");
+    int topK =
+        parsed(
+            values,
+            "memory.top-k",
+            Integer::parseInt,
+            k -> k >= 0 && k <= slots,
+            "0 (all slots) or an integer from 1 to memory.slots (" + slots + "), such as 4");
     return new MemnetOptions(
-        positive(values, "memory.slots"),
+        slots,
         positive(values, "memory.width"),
         number(values, "memory.temperature", v -> v > 0, "a positive number such as 1.0"),
+        topK,
         units(values, "controller.units"),
         units(values, "sg.units"),
         bool(values, "sg.label"),

@@ -1,6 +1,7 @@
 package org.ctrflow.memnet;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -116,16 +117,27 @@ public final class NeuralMemory extends AbstractBlock {
   }
 
   /**
-   * Content addressing z = softmax(q·Mᵀ/τ).
+   * Content addressing z = softmax(q·Mᵀ/τ); with {@code memory.top-k} = k the softmax runs over
+   * each example's k best-scoring slots and the others get weight 0, so reads and writes touch k
+   * slots (ties at the k-th score may admit a few more). Gradients flow through the kept scores.
    *
    * @param q (B, K)
    * @param memory (L, K)
    * @return (B, L), rows sum to 1
    */
   NDArray address(NDArray q, NDArray memory) {
+    NDManager manager = q.getManager();
     // No scalar operand: under autograd DJL's div(Number) corrupts gradients (see CtrModelBlock).
-    NDArray inverseTau = q.getManager().full(new Shape(), 1f / options.temperature());
-    return q.matMul(memory.transpose()).mul(inverseTau).softmax(1);
+    NDArray inverseTau = manager.full(new Shape(), 1f / options.temperature());
+    NDArray scores = q.matMul(memory.transpose()).mul(inverseTau);
+    int k = options.topK();
+    if (k > 0 && k < scores.getShape().get(1)) {
+      NDArray kth = scores.stopGradient().topK(k, 1).get(0).min(new int[] {1}, true);
+      NDArray excluded =
+          manager.full(scores.getShape(), Float.NEGATIVE_INFINITY, scores.getDataType());
+      scores = NDArrays.where(scores.gte(kth), scores, excluded);
+    }
+    return scores.softmax(1);
   }
 
   /**

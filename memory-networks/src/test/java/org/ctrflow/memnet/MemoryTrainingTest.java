@@ -22,7 +22,7 @@ import org.ctrflow.models.training.OnlineTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The slow and fast paths through the real {@link OnlineTrainer}. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -47,12 +47,17 @@ class MemoryTrainingTest {
     return changed;
   }
 
-  /** Three steps: S_φ's hidden layers get gradient once its zero last layer has moved. */
+  /**
+   * Three steps: S_φ's hidden layers get gradient once its zero last layer has moved. Also with
+   * top-2 addressing, whose masked softmax must still pass gradient to the controllers.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"memnet", "hybrid"})
-  void slowPathReachesEveryParameterAndWritesTheMemory(String model) {
+  @CsvSource({"memnet, 0", "hybrid, 0", "memnet, 2"})
+  void slowPathReachesEveryParameterAndWritesTheMemory(String model, String topK) {
+    Map<String, String> options = new HashMap<>(Fixtures.smallMemory());
+    options.put("memory.top-k", topK);
     try (OnlineTrainer trainer =
-        new OnlineTrainer(Fixtures.small(model, Fixtures.smallMemory()), Fixtures.trainer())) {
+        new OnlineTrainer(Fixtures.small(model, options), Fixtures.trainer())) {
       Map<String, float[]> before = weights(trainer.block());
       Random random = new Random(1);
       for (int i = 0; i < 3; i++) {

@@ -1,11 +1,15 @@
 package org.ctrflow.memnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,6 +30,40 @@ class NeuralMemoryTest {
       }
       assertThat(z.gte(0f).all().getBoolean()).isTrue();
     }
+  }
+
+  @Test
+  void topKAddressingIsTheSoftmaxOverTheKBestSlots() {
+    Map<String, String> options = new HashMap<>(Fixtures.smallMemory());
+    options.put("memory.top-k", "2");
+    NeuralMemory memory = new NeuralMemory(MemnetOptions.parse(options));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      // One query, six slots with scores q·M = 3, 1, 5, -2, 0, 4 (τ = 1): slots 2 and 5 are kept.
+      NDArray q = manager.create(new float[] {1, 0, 0, 0}, new Shape(1, 4));
+      NDArray slots = manager.zeros(new Shape(6, 4));
+      slots.set(new NDIndex(":, 0"), manager.create(new float[] {3, 1, 5, -2, 0, 4}));
+      float[] z = memory.address(q, slots).toFloatArray();
+      float e5 = (float) Math.exp(5);
+      float e4 = (float) Math.exp(4);
+      assertThat(z)
+          .containsExactly(new float[] {0, 0, e5 / (e5 + e4), 0, 0, e4 / (e5 + e4)}, within(1e-6f));
+
+      NDArray batch = memory.address(manager.randomNormal(new Shape(5, 4)).mul(3), slots);
+      for (float sum : batch.sum(new int[] {1}).toFloatArray()) {
+        assertThat(sum).isCloseTo(1f, within(1e-5f));
+      }
+      assertThat(batch.gt(0f).sum(new int[] {1}).toLongArray()).containsOnly(2L);
+    }
+  }
+
+  @Test
+  void topKMustFitTheSlots() {
+    Map<String, String> options = new HashMap<>(Fixtures.smallMemory());
+    options.put("memory.top-k", "7");
+    assertThatThrownBy(() -> MemnetOptions.parse(options))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("memory.top-k")
+        .hasMessageContaining("from 1 to memory.slots (6)");
   }
 
   @Test
