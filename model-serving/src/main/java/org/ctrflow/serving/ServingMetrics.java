@@ -42,8 +42,9 @@ final class ServingMetrics {
       Histogram.builder()
           .name("ctrflow_serving_refresh_lag_seconds")
           .help(
-              "From a version's publication to it being available (stage=available) and to its"
-                  + " first response (stage=first_response).")
+              "From a version's publication to this server reading the event that completes it"
+                  + " (stage=received), to it being available (stage=available) and to its first"
+                  + " response (stage=first_response).")
           .labelNames("model", "stage")
           .classicExponentialUpperBounds(1e-3, 2, 16)
           .register(registry);

@@ -42,6 +42,7 @@ final class TrainerSide implements AutoCloseable {
   private final String topic;
   private final Random random = new Random(5);
   private long version;
+  private long lastSentNanos;
 
   /**
    * @param bootstrap Kafka, or null to only write the store
@@ -67,6 +68,14 @@ final class TrainerSide implements AutoCloseable {
 
   long version() {
     return version;
+  }
+
+  /**
+   * {@link System#nanoTime()} when the last publication started sending, after the training step
+   * and the serialization: the start of its refresh lag.
+   */
+  long lastSentNanos() {
+    return lastSentNanos;
   }
 
   /** Trains a step, then stores the weights as the next version; returns its announcement. */
@@ -121,6 +130,7 @@ final class TrainerSide implements AutoCloseable {
   }
 
   private void send(List<ModelUpdate> updates) throws Exception {
+    lastSentNanos = System.nanoTime();
     for (ModelUpdate u : updates) {
       producer.send(new ProducerRecord<>(topic, u.key(), EventSerde.MODEL_UPDATE.serialize(u)));
     }
