@@ -49,6 +49,15 @@ final class ServingMetrics {
           .classicExponentialUpperBounds(1e-3, 2, 16)
           .register(registry);
 
+  final Gauge queuedRequests =
+      Gauge.builder()
+          .name("ctrflow_serving_queued_requests")
+          .help(
+              "Requests holding one of the model's queue-capacity places: waiting for a batch, or"
+                  + " without batching waiting for or in their forward pass.")
+          .labelNames("model")
+          .register(registry);
+
   final Gauge modelVersion =
       Gauge.builder()
           .name("ctrflow_serving_model_version")

@@ -36,6 +36,7 @@ final class TrainerSide implements AutoCloseable {
   static final String MODEL = "finalmlp";
   static final FeatureSchema SCHEMA = FeatureSchemas.frappe();
 
+  private final String model;
   private final OnlineTrainer trainer;
   private final DirectoryModelStore store;
   private final KafkaProducer<String, byte[]> producer;
@@ -44,13 +45,20 @@ final class TrainerSide implements AutoCloseable {
   private long version;
   private long lastSentNanos;
 
+  /** A FinalMLP trainer; see {@link #TrainerSide(String, Path, String, String)}. */
+  TrainerSide(Path store, String bootstrap, String topicPrefix) {
+    this(MODEL, store, bootstrap, topicPrefix);
+  }
+
   /**
+   * @param model the architecture and model name, e.g. finalmlp or dnn
    * @param bootstrap Kafka, or null to only write the store
    */
-  TrainerSide(Path store, String bootstrap, String topicPrefix) {
+  TrainerSide(String model, Path store, String bootstrap, String topicPrefix) {
+    this.model = model;
     trainer =
         new OnlineTrainer(
-            CtrModelConfig.frappe(MODEL, SCHEMA.totalRows()), TrainerConfig.builder().build());
+            CtrModelConfig.frappe(model, SCHEMA.totalRows()), TrainerConfig.builder().build());
     this.store = new DirectoryModelStore(store);
     topic = Topic.MODEL_UPDATES.name(topicPrefix);
     if (bootstrap == null) {
@@ -81,7 +89,7 @@ final class TrainerSide implements AutoCloseable {
   /** Trains a step, then stores the weights as the next version; returns its announcement. */
   ModelUpdate storeSnapshot() throws IOException {
     step();
-    ModelInfo info = new ModelInfo(MODEL, ++version, System.currentTimeMillis());
+    ModelInfo info = new ModelInfo(model, ++version, System.currentTimeMillis());
     trainer.clearTouched();
     return SnapshotAnnouncements.publish(
         store,
@@ -100,7 +108,7 @@ final class TrainerSide implements AutoCloseable {
   long publishDelta(boolean corrupt) throws Exception {
     step();
     long base = version;
-    ModelInfo info = new ModelInfo(MODEL, ++version, System.currentTimeMillis());
+    ModelInfo info = new ModelInfo(model, ++version, System.currentTimeMillis());
     ModelDelta delta =
         ModelDelta.capture(info, base, trainer.block(), trainer.touchedRowsSinceClear());
     trainer.clearTouched();
