@@ -120,7 +120,22 @@ final class ModelRefresher implements AutoCloseable {
     }
     // Resync once per lost version, not for every delta that then follows it.
     boolean resync = !follower.awaitingSnapshot();
-    handle(update.modelName(), follower, follower.accept(update), resync, receivedAt);
+    Outcome outcome;
+    try {
+      outcome = follower.accept(update);
+    } catch (RuntimeException e) {
+      // An engine failure must not end this thread (the server would stay on a stale version
+      // unnoticed): the last good version keeps serving, and the next delta's gap resyncs.
+      metrics.updates.labelValues(update.modelName(), "rejected", "ENGINE_ERROR").inc();
+      LOG.error(
+          "could not load {} version {}; still serving version {}",
+          update.modelName(),
+          update.version(),
+          follower.version(),
+          e);
+      return;
+    }
+    handle(update.modelName(), follower, outcome, resync, receivedAt);
   }
 
   /**

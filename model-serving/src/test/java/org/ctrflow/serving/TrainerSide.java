@@ -98,9 +98,16 @@ final class TrainerSide implements AutoCloseable {
         System.currentTimeMillis());
   }
 
-  /** {@link #storeSnapshot()} and announce it on the topic. */
+  /** {@link #storeSnapshot()} and announce it on the topic; returns the announcement. */
+  ModelUpdate announceSnapshot() throws Exception {
+    ModelUpdate announcement = storeSnapshot();
+    send(List.of(announcement));
+    return announcement;
+  }
+
+  /** {@link #announceSnapshot()}; returns the version. */
   long publishSnapshot() throws Exception {
-    send(List.of(storeSnapshot()));
+    announceSnapshot();
     return version;
   }
 

@@ -250,6 +250,9 @@ public final class ModelDelta {
       // Native copies on the weights' device: the table through a Java array and back took 1.4-3 s
       // per delta for a 2^20 x 16 table on a loaded 2-core machine, most of a refresh's lag.
       NDArray table = block.embeddingTable().getArray();
+      // A served version is never trained, and autograd refuses in-place writes to a leaf that
+      // requires a gradient wherever the calling thread's grad mode is on (a server's own thread).
+      table.setRequiresGradient(false);
       table.set(new NDIndex(":"), base.embeddingTable().getArray());
       if (rows.length > 0) {
         try (NDManager touched = scope.newSubManager()) {
