@@ -54,7 +54,8 @@ final class ModelRefresher implements AutoCloseable {
 
   /** Loads the store's latest snapshots, then follows the topic if Kafka is configured. */
   void start() {
-    followers.forEach((name, follower) -> handle(name, follower, follower.resync(), false));
+    followers.forEach(
+        (name, follower) -> handle(name, follower, follower.resync(), false, Long.MIN_VALUE));
     String bootstrap = config.get(ServingConfig.BOOTSTRAP_SERVERS);
     if (bootstrap.isEmpty()) {
       LOG.info("no bootstrap servers: serving the model store's latest snapshots only");
@@ -104,6 +105,7 @@ final class ModelRefresher implements AutoCloseable {
   }
 
   private void accept(ConsumerRecord<byte[], byte[]> record) {
+    long receivedAt = System.currentTimeMillis();
     ModelUpdate update;
     try {
       update = EventSerde.MODEL_UPDATE.deserialize(record.value());
@@ -118,12 +120,32 @@ final class ModelRefresher implements AutoCloseable {
     }
     // Resync once per lost version, not for every delta that then follows it.
     boolean resync = !follower.awaitingSnapshot();
-    handle(update.modelName(), follower, follower.accept(update), resync);
+    Outcome outcome;
+    try {
+      outcome = follower.accept(update);
+    } catch (RuntimeException e) {
+      // An engine failure must not end this thread (the server would stay on a stale version
+      // unnoticed): the last good version keeps serving, and the next delta's gap resyncs.
+      metrics.updates.labelValues(update.modelName(), "rejected", "ENGINE_ERROR").inc();
+      LOG.error(
+          "could not load {} version {}; still serving version {}",
+          update.modelName(),
+          update.version(),
+          follower.version(),
+          e);
+      return;
+    }
+    handle(update.modelName(), follower, outcome, resync, receivedAt);
   }
 
-  private void handle(String name, ModelUpdateFollower follower, Outcome outcome, boolean resync) {
+  /**
+   * @param receivedAt when the event that completed the version was read, epoch ms; MIN_VALUE when
+   *     no event was (a resync at start)
+   */
+  private void handle(
+      String name, ModelUpdateFollower follower, Outcome outcome, boolean resync, long receivedAt) {
     if (outcome instanceof Updated u) {
-      install(name, u);
+      install(name, u, receivedAt);
     } else if (outcome instanceof Rejected r) {
       metrics.updates.labelValues(name, "rejected", r.reason().name()).inc();
       LOG.warn(
@@ -134,7 +156,7 @@ final class ModelRefresher implements AutoCloseable {
           r.message(),
           follower.version());
       if (resync && follower.resync() instanceof Updated u) {
-        install(name, u);
+        install(name, u, Long.MIN_VALUE);
       }
     } else {
       String kind = outcome instanceof ModelUpdateFollower.Pending ? "pending" : "ignored";
@@ -142,21 +164,30 @@ final class ModelRefresher implements AutoCloseable {
     }
   }
 
-  private void install(String name, Updated u) {
+  private void install(String name, Updated u, long receivedAt) {
     long now = System.currentTimeMillis();
     ModelVersions versions = registry.require(name);
     versions.install(new ModelHandle(u.servable(), u.publishedAt(), now));
     metrics.updates.labelValues(name, "updated", "").inc();
+    if (receivedAt != Long.MIN_VALUE) {
+      // Separates the transport (trainer -> broker -> this consumer) from the load below.
+      metrics
+          .refreshLagSeconds
+          .labelValues(name, "received")
+          .observe((receivedAt - u.publishedAt()) / 1e3);
+    }
     metrics.refreshLagSeconds.labelValues(name, "available").observe((now - u.publishedAt()) / 1e3);
     ModelHandle current = versions.peekCurrent();
     metrics.modelVersion.labelValues(name).set(current.version());
     metrics.warmVersions.labelValues(name).set(versions.warmVersions().size());
     LOG.info(
-        "{} version {} available ({} from {})",
+        "{} version {} available ({} published at {}, received after {} ms, loaded in {} ms)",
         name,
         u.info().version(),
         u.source(),
-        u.publishedAt());
+        u.publishedAt(),
+        receivedAt == Long.MIN_VALUE ? "-" : receivedAt - u.publishedAt(),
+        receivedAt == Long.MIN_VALUE ? "-" : now - receivedAt);
   }
 
   @Override

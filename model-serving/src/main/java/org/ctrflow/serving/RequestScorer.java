@@ -1,5 +1,6 @@
 package org.ctrflow.serving;
 
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +32,7 @@ final class RequestScorer implements AutoCloseable {
   private final ServingMetrics metrics;
   private final BlockingQueue<Job> queue;
   private final Semaphore direct;
+  private final GaugeDataPoint queued;
   private final Thread worker;
   private volatile boolean running = true;
 
@@ -42,6 +44,7 @@ final class RequestScorer implements AutoCloseable {
         TimeUnit.MICROSECONDS.toNanos(config.get(ServingConfig.MAX_QUEUE_DELAY_MICROS));
     this.retryAfterSeconds = config.get(ServingConfig.RETRY_AFTER_SECONDS);
     this.metrics = metrics;
+    this.queued = metrics.queuedRequests.labelValues(model);
     int capacity = config.get(ServingConfig.QUEUE_CAPACITY);
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.direct = new Semaphore(capacity);
@@ -65,6 +68,7 @@ final class RequestScorer implements AutoCloseable {
       if (!direct.tryAcquire()) {
         throw new BusyException(retryAfterSeconds);
       }
+      queued.inc();
       try {
         Scores scores = handle.servable().score(rows);
         observeBatch(rows.size(), 1);
@@ -72,11 +76,15 @@ final class RequestScorer implements AutoCloseable {
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       } finally {
+        queued.dec();
         direct.release();
       }
     }
     Job job = new Job(handle, rows, new CompletableFuture<>());
+    // Counted before the offer, so the batcher's decrement never precedes it.
+    queued.inc();
     if (!running || !queue.offer(job)) {
+      queued.dec();
       throw new BusyException(retryAfterSeconds);
     }
     return job.result();
@@ -90,6 +98,7 @@ final class RequestScorer implements AutoCloseable {
         if (first == null) {
           continue;
         }
+        queued.dec();
         batch.add(first);
         int rows = first.rows().size();
         long deadline = System.nanoTime() + maxDelayNanos;
@@ -98,6 +107,7 @@ final class RequestScorer implements AutoCloseable {
           if (next == null) {
             break;
           }
+          queued.dec();
           batch.add(next);
           rows += next.rows().size();
         }
@@ -111,6 +121,7 @@ final class RequestScorer implements AutoCloseable {
     }
     Job left;
     while ((left = queue.poll()) != null) {
+      queued.dec();
       left.result().completeExceptionally(new BusyException(retryAfterSeconds));
     }
   }

@@ -42,10 +42,20 @@ final class ServingMetrics {
       Histogram.builder()
           .name("ctrflow_serving_refresh_lag_seconds")
           .help(
-              "From a version's publication to it being available (stage=available) and to its"
-                  + " first response (stage=first_response).")
+              "From a version's publication to this server reading the event that completes it"
+                  + " (stage=received), to it being available (stage=available) and to its first"
+                  + " response (stage=first_response).")
           .labelNames("model", "stage")
           .classicExponentialUpperBounds(1e-3, 2, 16)
+          .register(registry);
+
+  final Gauge queuedRequests =
+      Gauge.builder()
+          .name("ctrflow_serving_queued_requests")
+          .help(
+              "Requests holding one of the model's queue-capacity places: waiting for a batch, or"
+                  + " without batching waiting for or in their forward pass.")
+          .labelNames("model")
           .register(registry);
 
   final Gauge modelVersion =

@@ -90,12 +90,33 @@ class RefreshUnderLoadTest {
     Collections.sort(lags);
     System.out.printf(
         "refresh lag (publication -> first response on it or newer) over %d versions:"
-            + " p50 %d ms, p99 %d ms, max %d ms%n",
+            + " p50 %d ms, p99 %d ms, max %d ms; server side, mean from publication: received"
+            + " %.0f ms, available %.0f ms, first response %.0f ms%n",
         lags.size(),
-        lags.get(lags.size() / 2),
+        lags.get(lags.size() / 2 - 1),
         lags.get(lags.size() * 99 / 100 - 1),
-        lags.get(lags.size() - 1));
+        lags.get(lags.size() - 1),
+        meanLagMillis(run.metrics, "received"),
+        meanLagMillis(run.metrics, "available"),
+        meanLagMillis(run.metrics, "first_response"));
     assertThat(lags.get(lags.size() - 1)).as("every version was served").isLessThan(Long.MAX_VALUE);
+  }
+
+  /** The mean of the server's refresh-lag histogram for one stage, in ms. */
+  private static double meanLagMillis(String metrics, String stage) {
+    String series = "{model=\"finalmlp\",stage=\"" + stage + "\"} ";
+    return 1e3
+        * sample(metrics, "ctrflow_serving_refresh_lag_seconds_sum" + series)
+        / sample(metrics, "ctrflow_serving_refresh_lag_seconds_count" + series);
+  }
+
+  private static double sample(String metrics, String prefix) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + prefix + " in\n" + metrics));
   }
 
   /** What one run saw. */
@@ -142,7 +163,8 @@ class RefreshUnderLoadTest {
                     .with(ServingConfig.PORT, Ports.freeLoopbackPort())
                     .with(ServingConfig.MODEL_STORE, store.toString())
                     .with(ServingConfig.POLL_MILLIS, 20))) {
-      run.published.put(System.nanoTime(), trainer.publishSnapshot());
+      trainer.publishSnapshot();
+      run.published.put(trainer.lastSentNanos(), trainer.version());
       Http http = new Http(server.port());
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(server::ready);
       for (int c = 0; c < clients; c++) {
@@ -173,13 +195,12 @@ class RefreshUnderLoadTest {
       for (int i = 0; i < versions; i++) {
         Thread.sleep(intervalMillis);
         long v = trainer.version() + 1;
-        long sentAt = System.nanoTime();
         if (snapshots.contains(v)) {
           trainer.publishSnapshot();
         } else {
           trainer.publishDelta(v == corrupt);
         }
-        run.published.put(sentAt, v);
+        run.published.put(trainer.lastSentNanos(), v);
       }
       Thread.sleep(1_500);
       loading.set(false);

@@ -36,20 +36,29 @@ final class TrainerSide implements AutoCloseable {
   static final String MODEL = "finalmlp";
   static final FeatureSchema SCHEMA = FeatureSchemas.frappe();
 
+  private final String model;
   private final OnlineTrainer trainer;
   private final DirectoryModelStore store;
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
   private final Random random = new Random(5);
   private long version;
+  private long lastSentNanos;
+
+  /** A FinalMLP trainer; see {@link #TrainerSide(String, Path, String, String)}. */
+  TrainerSide(Path store, String bootstrap, String topicPrefix) {
+    this(MODEL, store, bootstrap, topicPrefix);
+  }
 
   /**
+   * @param model the architecture and model name, e.g. finalmlp or dnn
    * @param bootstrap Kafka, or null to only write the store
    */
-  TrainerSide(Path store, String bootstrap, String topicPrefix) {
+  TrainerSide(String model, Path store, String bootstrap, String topicPrefix) {
+    this.model = model;
     trainer =
         new OnlineTrainer(
-            CtrModelConfig.frappe(MODEL, SCHEMA.totalRows()), TrainerConfig.builder().build());
+            CtrModelConfig.frappe(model, SCHEMA.totalRows()), TrainerConfig.builder().build());
     this.store = new DirectoryModelStore(store);
     topic = Topic.MODEL_UPDATES.name(topicPrefix);
     if (bootstrap == null) {
@@ -69,10 +78,18 @@ final class TrainerSide implements AutoCloseable {
     return version;
   }
 
+  /**
+   * {@link System#nanoTime()} when the last publication started sending, after the training step
+   * and the serialization: the start of its refresh lag.
+   */
+  long lastSentNanos() {
+    return lastSentNanos;
+  }
+
   /** Trains a step, then stores the weights as the next version; returns its announcement. */
   ModelUpdate storeSnapshot() throws IOException {
     step();
-    ModelInfo info = new ModelInfo(MODEL, ++version, System.currentTimeMillis());
+    ModelInfo info = new ModelInfo(model, ++version, System.currentTimeMillis());
     trainer.clearTouched();
     return SnapshotAnnouncements.publish(
         store,
@@ -81,9 +98,16 @@ final class TrainerSide implements AutoCloseable {
         System.currentTimeMillis());
   }
 
-  /** {@link #storeSnapshot()} and announce it on the topic. */
+  /** {@link #storeSnapshot()} and announce it on the topic; returns the announcement. */
+  ModelUpdate announceSnapshot() throws Exception {
+    ModelUpdate announcement = storeSnapshot();
+    send(List.of(announcement));
+    return announcement;
+  }
+
+  /** {@link #announceSnapshot()}; returns the version. */
   long publishSnapshot() throws Exception {
-    send(List.of(storeSnapshot()));
+    announceSnapshot();
     return version;
   }
 
@@ -91,7 +115,7 @@ final class TrainerSide implements AutoCloseable {
   long publishDelta(boolean corrupt) throws Exception {
     step();
     long base = version;
-    ModelInfo info = new ModelInfo(MODEL, ++version, System.currentTimeMillis());
+    ModelInfo info = new ModelInfo(model, ++version, System.currentTimeMillis());
     ModelDelta delta =
         ModelDelta.capture(info, base, trainer.block(), trainer.touchedRowsSinceClear());
     trainer.clearTouched();
@@ -121,6 +145,7 @@ final class TrainerSide implements AutoCloseable {
   }
 
   private void send(List<ModelUpdate> updates) throws Exception {
+    lastSentNanos = System.nanoTime();
     for (ModelUpdate u : updates) {
       producer.send(new ProducerRecord<>(topic, u.key(), EventSerde.MODEL_UPDATE.serialize(u)));
     }

@@ -11,6 +11,7 @@ import ai.djl.util.Pair;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.models.blocks.CtrModelBlock;
 import org.ctrflow.models.blocks.CtrModelConfig;
@@ -68,6 +69,36 @@ class ModelDeltaTest {
       assertThat(base.block().embeddingTable().getArray().toFloatArray())
           .as("the base is only read")
           .containsExactly(baseTable);
+    }
+  }
+
+  /**
+   * A server applies deltas on its own thread, where PyTorch's thread-local grad mode is on: the
+   * in-place copies into the new table must not trip autograd on its (leaf) parameters.
+   */
+  @Test
+  void aDeltaAppliesOnAThreadOfItsOwn() throws Exception {
+    try (NDManager scope = manager.newSubManager()) {
+      CtrModelBlock trainer =
+          SnapshotFixtures.trained(SnapshotFixtures.small("finalmlp", 6000, 4), scope);
+      ModelSnapshot.Loaded base =
+          ModelSnapshot.read(ModelSnapshot.write(V1, FRAPPE, trainer), scope);
+      ModelDelta delta =
+          ModelDelta.capture(V2, 1, trainer, perturb(trainer, 6000, 40, new Random(7)));
+      CompletableFuture<CtrModelBlock> next = new CompletableFuture<>();
+      Thread applier =
+          new Thread(
+              () -> {
+                try {
+                  next.complete(delta.applyTo(base.info(), base.block(), scope));
+                } catch (Exception | Error e) {
+                  next.completeExceptionally(e);
+                }
+              });
+      applier.start();
+      applier.join();
+      assertThat(next.get().embeddingTable().getArray().toFloatArray())
+          .containsExactly(trainer.embeddingTable().getArray().toFloatArray());
     }
   }
 
