@@ -22,6 +22,7 @@ import org.ctrflow.models.snapshot.DirectoryModelStore;
 import org.ctrflow.models.snapshot.ModelDelta;
 import org.ctrflow.models.snapshot.ModelInfo;
 import org.ctrflow.models.snapshot.ModelSnapshot;
+import org.ctrflow.models.snapshot.Servable;
 import org.ctrflow.models.snapshot.SnapshotAnnouncements;
 import org.ctrflow.models.training.OnlineTrainer;
 import org.ctrflow.models.training.TrainerConfig;
@@ -84,6 +85,12 @@ final class TrainerSide implements AutoCloseable {
    */
   long lastSentNanos() {
     return lastSentNanos;
+  }
+
+  /** The trainer's weights as they are now (the last published version), scoring locally. */
+  Servable current() throws IOException {
+    return Servable.load(
+        ModelSnapshot.write(new ModelInfo(model, version, 0L), SCHEMA, trainer.block()));
   }
 
   /** Trains a step, then stores the weights as the next version; returns its announcement. */

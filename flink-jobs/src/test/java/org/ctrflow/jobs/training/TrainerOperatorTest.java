@@ -23,6 +23,8 @@ import org.ctrflow.models.snapshot.Servable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The trainer operator in Flink's operator harness: cadence, timers, state, rescaling. */
 @Timeout(90)
@@ -103,15 +105,18 @@ class TrainerOperatorTest {
     }
   }
 
-  @Test
-  void restoresWeightsOptimizerAndProgressExactlyAndVersionsKeepIncreasing() throws Exception {
-    TrainingSetup setup = setup(List.of("finalmlp"), 16, 40, 1_000_000, 1_000_000, store);
+  /** Also for the memory models, whose memory and fast-learned controllers are trainer state. */
+  @ParameterizedTest
+  @ValueSource(strings = {"finalmlp", "nmn", "nmn-finalmlp"})
+  void restoresWeightsOptimizerAndProgressExactlyAndVersionsKeepIncreasing(String model)
+      throws Exception {
+    TrainingSetup setup = setup(List.of(model), 16, 40, 1_000_000, 1_000_000, store);
     OperatorSubtaskState checkpoint;
     List<ModelUpdate> before;
     try (var h = harness(setup, 1, 0)) {
       h.open();
       for (int i = 0; i < 50; i++) { // v1 at 48 examples; 2 pending at the checkpoint
-        h.processElement(new StreamRecord<>(example("finalmlp", random)));
+        h.processElement(new StreamRecord<>(example(model, random)));
       }
       checkpoint = h.snapshot(1, 1);
       // After the checkpoint: publish (v2, a delta) and stop as if the job failed here.
