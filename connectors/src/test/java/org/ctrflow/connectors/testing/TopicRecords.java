@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -81,11 +82,19 @@ public final class TopicRecords {
    */
   public static List<byte[]> readToEnd(
       String bootstrap, String topic, String isolation, Duration wait) {
+    return readRecordsToEnd(bootstrap, topic, isolation, wait).stream()
+        .map(ConsumerRecord::value)
+        .toList();
+  }
+
+  /** As {@link #readToEnd}, the whole records (timestamps, keys, coordinates). */
+  public static List<ConsumerRecord<byte[], byte[]>> readRecordsToEnd(
+      String bootstrap, String topic, String isolation, Duration wait) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 << 20));
-    List<byte[]> values = new ArrayList<>();
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       assignAll(consumer, topic);
@@ -95,7 +104,7 @@ public final class TopicRecords {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(
               "read "
-                  + values.size()
+                  + records.size()
                   + " records of "
                   + topic
                   + " in "
@@ -103,10 +112,10 @@ public final class TopicRecords {
                   + " but not up to its end offsets "
                   + end);
         }
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
     }
-    return values;
+    return records;
   }
 
   /**

@@ -19,7 +19,7 @@ import org.ctrflow.connectors.topics.Topic;
 /**
  * Kafka sources and sinks for ctrflow's topics, configured once: sources read raw records (parsed
  * later by {@link EventParser}, so bad input becomes dead letters), sinks key each event by {@link
- * Event#key()} and size requests to the topic's limit.
+ * Event#key()}, stamp it with the time of writing and size requests to the topic's limit.
  */
 public final class KafkaEvents {
 
@@ -81,7 +81,17 @@ public final class KafkaEvents {
     return builder.build();
   }
 
-  /** Key = the event's key, value = its JSON. */
+  /**
+   * Key = the event's key, value = its JSON, timestamp = the time of writing (the producer's
+   * clock).
+   *
+   * <p>Not the stream record's event time, which Flink's default serializer would use: a topic's
+   * {@code retention.ms} counts from the record timestamp, so output derived from a replay or
+   * backfill of events older than the retention (Frappe's replay starts in 2023) was deleted by the
+   * broker's next retention check, committed or not, and a consumer never saw it. Event times more
+   * than {@code message.timestamp.after.max.ms} ahead (1 h by default since Kafka 4.0) would be
+   * refused instead. The event time travels inside the event ({@code eventTime}).
+   */
   static final class EventRecordSerializer<T extends Event>
       implements KafkaRecordSerializationSchema<T> {
 
@@ -103,13 +113,7 @@ public final class KafkaEvents {
         serde = EventSerde.of(type);
       }
       return new ProducerRecord<>(
-          topic,
-          null,
-          // Records without a usable event time (a dead letter of a malformed record carries
-          // none) get the broker's time rather than failing the sink.
-          timestamp == null || timestamp < 0 ? null : timestamp,
-          event.key().getBytes(StandardCharsets.UTF_8),
-          serde.serialize(event));
+          topic, null, null, event.key().getBytes(StandardCharsets.UTF_8), serde.serialize(event));
     }
   }
 }

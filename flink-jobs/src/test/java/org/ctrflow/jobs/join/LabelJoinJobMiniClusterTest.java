@@ -28,6 +28,7 @@ import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ctrflow.connectors.events.DeadLetter;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.LabeledExample;
@@ -71,9 +72,24 @@ class LabelJoinJobMiniClusterTest {
     String prefix = setUp(kafka);
     StreamExecutionEnvironment env = environment(prefix, "none");
     job(kafka, prefix).attach(env);
+    long started = System.currentTimeMillis();
     JobExecutionResult result = env.execute("label join");
 
     assertExamples(kafka, prefix);
+    // The scenario's event times are in 1970: records stamped with them would be deleted by the
+    // broker's next retention check (7 days from the record timestamp) before anyone read them.
+    for (Topic output : List.of(Topic.LABELED_EXAMPLES, Topic.DEAD_LETTER)) {
+      assertThat(
+              TopicRecords.readRecordsToEnd(
+                  kafka.bootstrapServers(),
+                  output.name(prefix),
+                  "read_committed",
+                  Duration.ofSeconds(60)))
+          .extracting(ConsumerRecord::timestamp)
+          .as("%s records stamped when written, not with their event time", output)
+          .isNotEmpty()
+          .allSatisfy(t -> assertThat(t).isGreaterThanOrEqualTo(started));
+    }
     List<DeadLetter> dead = deadLetters(kafka, prefix);
     assertThat(dead).hasSize(JoinScenario.DEAD_LETTERS);
     Map<String, Long> reasons = new HashMap<>();

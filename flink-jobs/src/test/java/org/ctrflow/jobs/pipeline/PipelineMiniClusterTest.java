@@ -57,7 +57,6 @@ import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.features.FeatureSchema;
 import org.ctrflow.models.features.FeatureSchemas;
 import org.ctrflow.models.training.TrainerConfig;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -90,10 +89,6 @@ class PipelineMiniClusterTest {
   @TempDir Path store;
 
   @Test
-  @Disabled(
-      "issue 5: since the merge of all jobs, 23,881-25,510 of 28,860 examples come out of the join"
-          + " (the second half is published after the sources may have gone idle; suspected late"
-          + " impressions behind a per-partition watermark). Re-enable once diagnosed.")
   @Timeout(600)
   void frappeThroughJoinTrainingAndScoring(KafkaTestCluster kafka) throws Exception {
     Path frappe = SharedData.dataset("frappe/nfm_split/frappe.test.libfm");

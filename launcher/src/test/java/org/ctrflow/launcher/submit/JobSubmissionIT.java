@@ -29,7 +29,6 @@ import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.launcher.CtrflowCommand;
 import org.ctrflow.launcher.cluster.FlinkRestClient;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,10 +55,6 @@ class JobSubmissionIT {
   }
 
   @Test
-  @Disabled(
-      "issue 5: on merged main the job resubmitted from the savepoint did not label the clicks"
-          + " added after the stop (20 of 40 examples); it passed before the last merges. Re-enable"
-          + " once diagnosed.")
   @Timeout(300)
   void submitsStopsWithASavepointAndResumesWithPendingState(KafkaTestCluster kafka)
       throws Exception {
