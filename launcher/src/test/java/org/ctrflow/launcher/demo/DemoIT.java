@@ -44,7 +44,7 @@ class DemoIT {
   /** Samples (one a second) each continuous series must hold before the screenshot. */
   private static final int MIN_POINTS = 20;
 
-  /** Longest start-up accepted (measured 36-98 s on the 2-core machine under load). */
+  /** Longest start-up accepted (36-98 s measured on the 2-core machine at load average 9-35). */
   private static final Duration START_UP = Duration.ofMinutes(5);
 
   @Test
