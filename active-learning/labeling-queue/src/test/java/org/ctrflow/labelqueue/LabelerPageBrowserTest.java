@@ -3,14 +3,13 @@ package org.ctrflow.labelqueue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.ctrflow.connectors.events.HumanLabel;
 import org.ctrflow.connectors.kafka.KafkaBrokerExtension;
-import org.junit.jupiter.api.Assumptions;
+import org.ctrflow.connectors.testing.HeadlessChromium;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,33 +17,24 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Opens the labeler page in headless Chromium, labels three tasks with the keyboard (c, n, c) and
  * checks the labels reached the human-labels topic. Skips when Debian's chromium or chromium-driver
- * is not installed ({@code .ci/run} installs both).
+ * is not installed ({@link HeadlessChromium}).
  */
 @Timeout(120)
 class LabelerPageBrowserTest {
 
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
   @TempDir Path dir;
 
   @Test
   void labelsThreeTasksWithTheKeyboard() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "skipping the labeler browser test: needs /usr/bin/chromium and /usr/bin/chromedriver"
-            + " (apt-get install chromium chromium-driver; .ci/run does)");
+    HeadlessChromium.assumeInstalled("the labeler browser test");
     QueueTestKit kit = new QueueTestKit(KAFKA.cluster());
     try (LabelQueueService service = kit.start(kit.options(dir.resolve("db")), null)) {
       kit.produce(
@@ -58,16 +48,7 @@ class LabelerPageBrowserTest {
               () ->
                   service.queue().counts().values().stream().mapToLong(Long::longValue).sum() == 3);
 
-      ChromeOptions options = new ChromeOptions();
-      options.setBinary(CHROMIUM.toFile());
-      options.addArguments(
-          "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
-      ChromeDriverService driverService =
-          new ChromeDriverService.Builder()
-              .usingDriverExecutable(CHROMEDRIVER.toFile())
-              .usingAnyFreePort()
-              .build();
-      WebDriver driver = new ChromeDriver(driverService, options);
+      WebDriver driver = HeadlessChromium.start();
       try {
         driver.get(
             "http://127.0.0.1:"

@@ -28,6 +28,12 @@ import org.ctrflow.connectors.topics.Topic;
  * topic (the scoring job answers it and picks uncertain ones for labeling; its request id is the
  * impression id, so the labeler can find the truth), and twice a second the latest one is also
  * scored over HTTP by the model server, whose answer names the version that scored it.
+ *
+ * <p>Requests start with the model server's first answer: before any model exists a caller gets
+ * 503, and the scoring job holds every request until its first model, then scores that whole
+ * backlog (one task, no checkpoint meanwhile) before its first label request commits. On two loaded
+ * cores a start-up of 74 s left 4,502 held requests and the first label requests 55 s after the
+ * first model; a 444 s start-up left 9,714, and the run ended before any label request.
  */
 final class ScoreTraffic implements Consumer<Impression>, AutoCloseable {
 
@@ -39,6 +45,8 @@ final class ScoreTraffic implements Consumer<Impression>, AutoCloseable {
   private final AtomicReference<Impression> latest = new AtomicReference<>();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong served = new AtomicLong();
+  private final AtomicLong beforeFirstModel = new AtomicLong();
+  private volatile boolean modelServed;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -58,6 +66,11 @@ final class ScoreTraffic implements Consumer<Impression>, AutoCloseable {
 
   @Override
   public void accept(Impression impression) {
+    latest.set(impression);
+    if (!modelServed) {
+      beforeFirstModel.incrementAndGet();
+      return;
+    }
     ScoreRequest request =
         new ScoreRequest(
             impression.id(),
@@ -67,7 +80,6 @@ final class ScoreTraffic implements Consumer<Impression>, AutoCloseable {
     producer.send(
         new ProducerRecord<>(topic, request.key(), EventSerde.SCORE_REQUEST.serialize(request)));
     requests.incrementAndGet();
-    latest.set(impression);
   }
 
   /** Starts scoring the latest request over HTTP at {@code server}'s compact endpoint. */
@@ -111,6 +123,7 @@ final class ScoreTraffic implements Consumer<Impression>, AutoCloseable {
       JsonNode answer = JSON.readTree(r.body());
       board.servedVersion(answer.path("model").asText(model), answer.path("version").asLong());
       served.incrementAndGet();
+      modelServed = true;
       lastServingError = null;
     } else {
       // 503 until the first version arrives; anything else is worth showing.
@@ -124,6 +137,11 @@ final class ScoreTraffic implements Consumer<Impression>, AutoCloseable {
 
   long served() {
     return served.get();
+  }
+
+  /** Impressions not sent as score requests because no model was served yet. */
+  long beforeFirstModel() {
+    return beforeFirstModel.get();
   }
 
   String lastServingError() {

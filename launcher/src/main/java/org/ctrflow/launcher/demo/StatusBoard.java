@@ -49,6 +49,7 @@ final class StatusBoard {
   private final List<Drift> drifts = new ArrayList<>();
   private final Deque<Long> labelTimes = new ArrayDeque<>();
   private Served served;
+  private long servedSinceMillis;
   private long queuePending;
   private long queueLabeled;
   private long labelsAnswered;
@@ -89,30 +90,51 @@ final class StatusBoard {
     models.put(report.model(), report.withVersionsPublished(versions));
   }
 
-  /** A model version announced on the model-updates topic (any chunk of it). */
+  /**
+   * A model version announced on the model-updates topic (any chunk of it). If the server already
+   * answers with it, this completes the version's refresh lag (see {@link #servedVersion}).
+   */
   synchronized void versionPublished(String model, long version, long publishedAtMillis) {
     Set<Long> versions = publishedVersions.computeIfAbsent(model, m -> new HashSet<>());
     if (versions.add(version)) {
       publishedAt.put(model + "@" + version, publishedAtMillis);
       ModelProgress p = models.getOrDefault(model, ModelProgress.empty(model));
       models.put(model, p.withVersionsPublished(versions.size()));
+      if (served != null
+          && served.model().equals(model)
+          && served.version() == version
+          && served.lastRefreshLagMs() == null) {
+        served =
+            new Served(
+                model,
+                version,
+                served.versionsServed(),
+                served.firstVersion(),
+                Math.max(0, servedSinceMillis - publishedAtMillis));
+      }
     }
   }
 
   /**
    * The model server answered a score request with this version. The first answer from a new
-   * version gives its refresh lag: from its publication to its first served answer.
+   * version gives its refresh lag: from its publication to its first served answer. The two are
+   * heard of in either order: the server follows the model-updates topic uncommitted, the watcher
+   * reads it committed, one checkpoint later, so the answer usually comes first and the lag is
+   * completed by {@link #versionPublished}.
    */
   synchronized void servedVersion(String model, long version) {
     if (served != null && served.model().equals(model) && served.version() == version) {
       return;
     }
+    long now = clock.getAsLong();
     Long published = publishedAt.get(model + "@" + version);
-    Long lag = published == null ? null : Math.max(0, clock.getAsLong() - published);
+    Long lag = published == null ? null : Math.max(0, now - published);
     if (served == null || !served.model().equals(model)) {
       served = new Served(model, version, 1, version, lag);
+      servedSinceMillis = now;
     } else if (version > served.version()) {
       served = new Served(model, version, served.versionsServed() + 1, served.firstVersion(), lag);
+      servedSinceMillis = now;
     }
   }
 

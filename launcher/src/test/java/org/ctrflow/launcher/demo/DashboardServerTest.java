@@ -1,6 +1,7 @@
 package org.ctrflow.launcher.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,8 +10,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.ctrflow.connectors.testing.HeadlessChromium;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -72,14 +77,32 @@ class DashboardServerTest {
   }
 
   @Test
-  void theChartsRenderInHeadlessChromium() throws Exception {
-    DashboardBrowser.assumeChromium();
-    StatusBoard board = filledBoard();
-    try (DashboardServer server = new DashboardServer(0, board::snapshot).start()) {
-      Map<String, Long> points =
-          DashboardBrowser.check(
-              server.url(), 60, Path.of("target", "screenshots", "dashboard-fixture.png"));
-      assertThat(points).containsOnlyKeys(DashboardBrowser.CHARTS);
+  void theChartsRenderInHeadlessChromiumAndAnEmptyChartIsNamed() throws Exception {
+    HeadlessChromium.assumeInstalled("the dashboard browser test");
+    List<String> models = List.of("finalmlp", "dnn");
+    List<DashboardBrowser.SeriesCheck> checks = DashboardBrowser.demoChecks(models, 60);
+    // First a board that only ticks: nothing trained, served or labeled yet.
+    StatusBoard idle = new StatusBoard(clock::get, events::get, 1000);
+    models.forEach(idle::expectModel);
+    for (int t = 0; t < 60; t++) {
+      clock.addAndGet(1_000);
+      idle.tick();
+    }
+    AtomicReference<StatusBoard> shown = new AtomicReference<>(idle);
+    try (DashboardServer server = new DashboardServer(0, () -> shown.get().snapshot()).start();
+        DashboardBrowser browser = DashboardBrowser.open(server.url())) {
+      assertThatThrownBy(() -> browser.awaitCharts(checks, Duration.ofSeconds(5), () -> true))
+          .hasMessageContaining("chart 'auc', series 'finalmlp': 0 values in 60 samples")
+          .hasMessageContaining("chart 'throughput', series 'events/s': 60 values")
+          .hasMessageContaining("chart 'versions', series 'refresh lag (s)'")
+          .hasMessageContaining("chart 'labels', series 'labels/min'");
+
+      shown.set(filledBoard());
+      Map<DashboardBrowser.SeriesCheck, Duration> met =
+          browser.awaitCharts(checks, Duration.ofSeconds(30), () -> true);
+      assertThat(met).containsOnlyKeys(checks);
+      assertThat(browser.read()).containsOnlyKeys(DashboardBrowser.CHARTS);
+      browser.checkLayoutAndScreenshot(Path.of("target", "screenshots", "dashboard-fixture.png"));
     }
   }
 

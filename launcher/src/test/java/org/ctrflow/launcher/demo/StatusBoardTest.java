@@ -69,6 +69,25 @@ class StatusBoardTest {
   }
 
   @Test
+  void aVersionServedBeforeItsAnnouncementIsReadGetsItsLagOnceItIs() {
+    board.servedVersion("finalmlp", 1); // the server follows updates uncommitted: often first
+    board.tick();
+    assertThat(board.snapshot().served().lastRefreshLagMs()).isNull();
+    assertThat(board.snapshot().series()).doesNotContainKey("refreshLagSeconds");
+
+    clock.addAndGet(6_000);
+    board.versionPublished("dnn", 1, 1_000_000 - 9_000); // another model: no lag for finalmlp
+    assertThat(board.snapshot().served().lastRefreshLagMs()).isNull();
+    board.versionPublished("finalmlp", 1, 1_000_000 - 2_500); // published 2.5 s before served
+    board.tick();
+    assertThat(board.snapshot().served().lastRefreshLagMs()).isEqualTo(2_500L);
+    assertThat(board.snapshot().series().get("refreshLagSeconds")).containsExactly(null, 2.5);
+
+    board.versionPublished("finalmlp", 1, 0); // a later chunk of the same version changes nothing
+    assertThat(board.snapshot().served().lastRefreshLagMs()).isEqualTo(2_500L);
+  }
+
+  @Test
   void ticksTurnCountersIntoRatesAndAlignedColumns() throws IOException {
     board.expectModel("dnn");
     board.tick(); // before any report: the model's columns are gaps
