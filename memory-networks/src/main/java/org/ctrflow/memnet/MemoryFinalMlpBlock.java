@@ -6,10 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import java.util.List;
 import org.ctrflow.models.blocks.CtrModelConfig;
-import org.ctrflow.models.blocks.FeatureGate;
-import org.ctrflow.models.blocks.MlpStack;
+import org.ctrflow.models.blocks.GatedStreams;
 import org.ctrflow.models.blocks.MultiHeadBilinearFusion;
 
 /**
@@ -29,72 +27,44 @@ public final class MemoryFinalMlpBlock extends MemoryAugmentedBlock {
 
   private static final byte VERSION = 1;
 
-  private final FeatureGate gate1;
-  private final FeatureGate gate2;
-  private final MlpStack mlp1;
-  private final MlpStack mlp2;
+  private final GatedStreams streams;
   private final MultiHeadBilinearFusion fusion;
   private final MultiHeadBilinearFusion memoryFusion;
 
   MemoryFinalMlpBlock(CtrModelConfig config, MemnetOptions options) {
     super(VERSION, config, options);
-    gate1 = addChildBlock("gate1", gate(config, config.gate1ContextFields()));
-    gate2 = addChildBlock("gate2", gate(config, config.gate2ContextFields()));
-    mlp1 =
-        addChildBlock(
-            "mlp1", tower(config.mlp1Units(), config.mlp1Dropout(), config.batchNorm(), 0));
-    mlp2 =
-        addChildBlock(
-            "mlp2", tower(config.mlp2Units(), config.mlp2Dropout(), config.batchNorm(), 0));
+    streams = new GatedStreams(config, this::addChildBlock);
     fusion =
         addChildBlock(
             "fusion",
             MultiHeadBilinearFusion.builder()
-                .setWidths(mlp1.outputWidth(), mlp2.outputWidth())
+                .setWidths(streams.width1(), streams.width2())
                 .setHeads(config.heads())
                 .build());
     memoryFusion =
         addChildBlock(
             "memoryFusion",
             MultiHeadBilinearFusion.builder()
-                .setWidths(options.width(), mlp2.outputWidth())
+                .setWidths(options.width(), streams.width2())
                 .setHeads(1)
                 .build());
-  }
-
-  private static FeatureGate gate(CtrModelConfig config, List<Integer> contextFields) {
-    return FeatureGate.builder()
-        .setNumFields(config.numFields())
-        .setEmbeddingDim(config.embeddingDim())
-        .setHiddenUnits(config.gateHiddenUnits())
-        .optContextFields(contextFields)
-        .build();
   }
 
   @Override
   protected NDArray output(
       ParameterStore store, NDArray e, NDArray q, NDArray m, boolean training) {
-    NDList in = new NDList(e);
-    NDArray o1 =
-        mlp1.forward(store, gate1.forward(store, in, training), training).singletonOrThrow();
-    NDArray o2 =
-        mlp2.forward(store, gate2.forward(store, in, training), training).singletonOrThrow();
+    NDList o = streams.forward(store, e, training);
     return fusion
-        .forward(store, new NDList(o1, o2), training)
+        .forward(store, o, training)
         .singletonOrThrow()
-        .add(memoryFusion.forward(store, new NDList(m, o2), training).singletonOrThrow());
+        .add(memoryFusion.forward(store, new NDList(m, o.get(1)), training).singletonOrThrow());
   }
 
   @Override
   protected void initializeOutput(
       NDManager manager, DataType dataType, Shape embeddings, Shape read) {
-    gate1.initialize(manager, dataType, embeddings);
-    gate2.initialize(manager, dataType, embeddings);
-    mlp1.initialize(manager, dataType, embeddings);
-    mlp2.initialize(manager, dataType, embeddings);
-    Shape o1 = mlp1.getOutputShapes(new Shape[] {embeddings})[0];
-    Shape o2 = mlp2.getOutputShapes(new Shape[] {embeddings})[0];
-    fusion.initialize(manager, dataType, o1, o2);
-    memoryFusion.initialize(manager, dataType, read, o2);
+    Shape[] o = streams.initialize(manager, dataType, embeddings);
+    fusion.initialize(manager, dataType, o);
+    memoryFusion.initialize(manager, dataType, read, o[1]);
   }
 }
