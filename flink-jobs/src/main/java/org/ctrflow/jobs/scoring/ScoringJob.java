@@ -33,7 +33,7 @@ import org.ctrflow.jobs.submit.JobOptions;
  *
  * <pre>
  * score-requests --parse--> ScoringOperator (batches) --> predictions
- *                               ^      \--(side output)--> label-requests
+ *                               ^          \--(side output)--> label-requests
  * model-updates --parse--> broadcast
  * malformed records of either topic --> dead-letter
  * </pre>
