@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -22,13 +21,9 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ctrflow.connectors.events.Event;
 import org.ctrflow.connectors.events.EventSerde;
@@ -154,9 +149,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         admin.createTopics(Topic.specs(PREFIX));
       }
       try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
-          Counter examples = new Counter(bootstrap, Topic.LABELED_EXAMPLES, "read_committed");
-          Counter predictions = new Counter(bootstrap, Topic.PREDICTIONS, "read_committed");
-          Counter metrics = new Counter(bootstrap, Topic.METRICS, "read_uncommitted")) {
+          TopicCounter examples =
+              new TopicCounter(bootstrap, Topic.LABELED_EXAMPLES.name(PREFIX), "read_committed");
+          TopicCounter predictions =
+              new TopicCounter(bootstrap, Topic.PREDICTIONS.name(PREFIX), "read_committed");
+          TopicCounter metrics =
+              new TopicCounter(bootstrap, Topic.METRICS.name(PREFIX), "read_uncommitted")) {
         jobs.add(startTraining(bootstrap, store.toString()));
         jobs.add(startScoring(bootstrap, store.toString()));
         watch.job("training", jobs.get(0), false).job("scoring", jobs.get(1), false);
@@ -320,8 +318,22 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     AtomicBoolean stop = new AtomicBoolean();
     List<LatencyReader> readers =
         List.of(
-            new LatencyReader(bootstrap, "read_uncommitted", sentAt, h[0], atEnd, stop),
-            new LatencyReader(bootstrap, "read_committed", sentAt, h[1], atEnd, stop));
+            new LatencyReader(
+                bootstrap,
+                Topic.PREDICTIONS.name(PREFIX),
+                "read_uncommitted",
+                sentAt,
+                h[0],
+                atEnd,
+                stop),
+            new LatencyReader(
+                bootstrap,
+                Topic.PREDICTIONS.name(PREFIX),
+                "read_committed",
+                sentAt,
+                h[1],
+                atEnd,
+                stop));
     try {
       if (!atEnd.await(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException(
@@ -349,59 +361,6 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       }
     }
     return h;
-  }
-
-  /** Records the latency of each answer it reads, on its own thread, until stopped. */
-  private static final class LatencyReader extends Thread {
-    private final String bootstrap;
-    private final String isolation;
-    private final Map<String, Long> sentAt;
-    private final Histogram h;
-    private final CountDownLatch atEnd;
-    private final AtomicBoolean stop;
-    private volatile long answered;
-
-    LatencyReader(
-        String bootstrap,
-        String isolation,
-        Map<String, Long> sentAt,
-        Histogram h,
-        CountDownLatch atEnd,
-        AtomicBoolean stop) {
-      super("latency-" + isolation);
-      this.bootstrap = bootstrap;
-      this.isolation = isolation;
-      this.sentAt = sentAt;
-      this.h = h;
-      this.atEnd = atEnd;
-      this.stop = stop;
-      setDaemon(true);
-      start();
-    }
-
-    long answered() {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-      return answered;
-    }
-
-    @Override
-    public void run() {
-      try (Counter c = new Counter(bootstrap, Topic.PREDICTIONS, isolation)) {
-        c.seekToEnd();
-        atEnd.countDown();
-        while (!stop.get()) {
-          c.poll(
-              value -> {
-                long now = System.nanoTime();
-                Long sent = sentAt.get(EventSerde.PREDICTION.deserialize(value).requestId());
-                if (sent != null) {
-                  h.recordValue(TimeUnit.NANOSECONDS.toMicros(now - sent));
-                  answered++;
-                }
-              });
-        }
-      }
-    }
   }
 
   private void row(String name, Histogram h) {
@@ -433,47 +392,5 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   private static double sec(long nanos) {
     return nanos / 1e9;
-  }
-
-  /** Reads a topic without a consumer group, counting records. */
-  private static final class Counter implements AutoCloseable {
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private long count;
-
-    Counter(String bootstrap, Topic topic, String isolation) {
-      Properties props = new Properties();
-      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-      consumer =
-          new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name(PREFIX)).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-    }
-
-    void seekToEnd() {
-      consumer.seekToEnd(consumer.assignment());
-      consumer.assignment().forEach(consumer::position);
-    }
-
-    long poll() {
-      poll(v -> {});
-      return count;
-    }
-
-    void poll(Consumer<byte[]> each) {
-      for (var r : consumer.poll(Duration.ofMillis(50))) {
-        count++;
-        each.accept(r.value());
-      }
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
-    }
   }
 }
