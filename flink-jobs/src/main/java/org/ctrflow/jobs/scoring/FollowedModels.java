@@ -14,7 +14,7 @@ import org.ctrflow.models.snapshot.Servable;
 
 /**
  * The models a scoring instance follows, each through a {@link ModelUpdateFollower}, and the
- * Servable of each one's latest good version. Flink-free; {@link ScoringFunction} feeds it the
+ * Servable of each one's latest good version. Flink-free; {@link ScoringOperator} feeds it the
  * broadcast model updates.
  *
  * <p>What a checkpoint keeps is a replay log, not the weights: per model the announcement of the

@@ -1,5 +1,6 @@
 package org.ctrflow.jobs.scoring;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,11 @@ import org.ctrflow.connectors.events.ScoreRequest;
 import org.ctrflow.models.snapshot.Servable;
 
 /**
- * Scores one request with the followed models and decides whether to send it for labeling: the
- * prediction carries the primary model's score and version, every loaded model's score and the
- * strategy's uncertainty; the {@link BudgetedSelector} picks samples under the labeling budget with
- * a known query probability, and the {@link DiversityGuard} (when on) keeps near duplicates of
- * samples already queued out. Flink-free; one per scoring instance.
+ * Scores batches of requests with the followed models and decides for each request whether to send
+ * it for labeling: the prediction carries the primary model's score and version, every loaded
+ * model's score and the strategy's uncertainty; the {@link BudgetedSelector} picks samples under
+ * the labeling budget with a known query probability, and the {@link DiversityGuard} (when on)
+ * keeps near duplicates of samples already queued out. Flink-free; one per scoring instance.
  */
 final class RequestScorer {
 
@@ -45,30 +46,55 @@ final class RequestScorer {
   }
 
   /**
+   * Scores a batch with one forward pass per model (B requests -> (B, F) indices -> B
+   * probabilities), then measures uncertainty and runs the selector over the requests in their
+   * arrival order, so the selector's and guard's state evolve exactly as for one request at a time.
+   *
+   * @param batch requests in arrival order, at least one
    * @param models loaded models, primary first (the primary must be loaded)
+   * @return one result per request, in the batch's order
    */
-  Scored score(ScoreRequest request, Map<String, Servable> models) {
-    List<ScoreRequest> one = List.of(request);
-    Map<String, Double> scores = new LinkedHashMap<>();
+  List<Scored> score(List<ScoreRequest> batch, Map<String, Servable> models) {
+    Map<String, double[]> scores = new LinkedHashMap<>();
     models.forEach(
         (name, servable) ->
             scores.put(
                 name,
                 servable
-                    .score(one, ScoreRequest::features, ScoreRequest::numericFeatures)
-                    .probability(0)));
+                    .score(batch, ScoreRequest::features, ScoreRequest::numericFeatures)
+                    .probabilities()));
     Servable primary = models.get(config.primary());
-    double score = scores.get(config.primary());
-    double uncertainty =
-        switch (config.strategy()) {
-          case ENTROPY -> Uncertainty.entropyBits(score);
-          case BALD ->
-              bald.estimate(primary, one, ScoreRequest::features, ScoreRequest::numericFeatures)[0]
-                  .mutualInformation();
-          case COMMITTEE ->
-              MutualInformation.of(scores.values().stream().mapToDouble(d -> d).toArray());
-        };
     long version = primary.info().version();
+    double[] primaryScores = scores.get(config.primary());
+    McDropoutBald.Estimate[] estimates =
+        bald == null
+            ? null
+            : bald.estimate(primary, batch, ScoreRequest::features, ScoreRequest::numericFeatures);
+    List<Scored> results = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Map<String, Double> modelScores = new LinkedHashMap<>();
+      for (Map.Entry<String, double[]> e : scores.entrySet()) {
+        modelScores.put(e.getKey(), e.getValue()[i]);
+      }
+      double score = primaryScores[i];
+      double uncertainty =
+          switch (config.strategy()) {
+            case ENTROPY -> Uncertainty.entropyBits(score);
+            case BALD -> estimates[i].mutualInformation();
+            case COMMITTEE ->
+                MutualInformation.of(modelScores.values().stream().mapToDouble(d -> d).toArray());
+          };
+      results.add(select(batch.get(i), score, uncertainty, modelScores, version));
+    }
+    return results;
+  }
+
+  private Scored select(
+      ScoreRequest request,
+      double score,
+      double uncertainty,
+      Map<String, Double> modelScores,
+      long version) {
     Prediction prediction =
         new Prediction(
             request.requestId(),
@@ -76,7 +102,7 @@ final class RequestScorer {
             score,
             config.primary(),
             version,
-            scores,
+            modelScores,
             uncertainty);
     BudgetedSelector.Selection selection = selector.select(uncertainty, request.eventTime());
     if (!selection.selected()) {

@@ -20,6 +20,8 @@ import org.apache.flink.util.ParameterTool;
  * @param labelsPerMinute labeling budget of the whole job, labels per minute of event time
  * @param diversityWindowMillis how long a queued sample blocks its near duplicates; 0 disables
  * @param seed seed of the selection coin; each subtask adds its index
+ * @param batchSize most requests an instance scores in one forward pass per model
+ * @param maxBatchDelayMillis longest a request waits for its batch to fill, processing time
  */
 public record ScoringConfig(
     List<String> models,
@@ -28,8 +30,20 @@ public record ScoringConfig(
     int mcPasses,
     double labelsPerMinute,
     long diversityWindowMillis,
-    long seed)
+    long seed,
+    int batchSize,
+    long maxBatchDelayMillis)
     implements Serializable {
+
+  /** {@link Option#BATCH_SIZE}'s default. */
+  public static final int DEFAULT_BATCH_SIZE = Integer.parseInt(Option.BATCH_SIZE.defaultValue());
+
+  /** {@link Option#MAX_BATCH_DELAY_MS}'s default. */
+  public static final long DEFAULT_MAX_BATCH_DELAY_MILLIS =
+      Long.parseLong(Option.MAX_BATCH_DELAY_MS.defaultValue());
+
+  private static final int MAX_BATCH_SIZE = 65_536;
+  private static final long MAX_BATCH_DELAY_MILLIS = 60_000;
 
   /** How the job measures uncertainty; the name is written into each {@code LabelRequest}. */
   public enum Strategy {
@@ -54,7 +68,12 @@ public record ScoringConfig(
     LABELS_PER_MINUTE(
         "labels-per-minute", "60", "labeling budget, labels per minute of event time"),
     DIVERSITY_WINDOW_MS("diversity-window-ms", "600000", "near-duplicate window, ms; 0 = off"),
-    SEED("seed", "42", "seed of the selection coin");
+    SEED("seed", "42", "seed of the selection coin"),
+    BATCH_SIZE("batch-size", "256", "most requests scored in one forward pass per model, 1-65536"),
+    MAX_BATCH_DELAY_MS(
+        "max-batch-delay-ms",
+        "5",
+        "longest a request waits for its batch to fill (processing time), ms, 1-60000");
 
     private final String key;
     private final String defaultValue;
@@ -81,6 +100,30 @@ public record ScoringConfig(
     String read(ParameterTool args) {
       return args.get(key, defaultValue);
     }
+  }
+
+  /**
+   * A config with the default batching ({@link Option#BATCH_SIZE}, {@link
+   * Option#MAX_BATCH_DELAY_MS}).
+   */
+  public ScoringConfig(
+      List<String> models,
+      String modelStore,
+      Strategy strategy,
+      int mcPasses,
+      double labelsPerMinute,
+      long diversityWindowMillis,
+      long seed) {
+    this(
+        models,
+        modelStore,
+        strategy,
+        mcPasses,
+        labelsPerMinute,
+        diversityWindowMillis,
+        seed,
+        DEFAULT_BATCH_SIZE,
+        DEFAULT_MAX_BATCH_DELAY_MILLIS);
   }
 
   public ScoringConfig {
@@ -113,6 +156,35 @@ public record ScoringConfig(
           "diversity-window-ms: must be >= 0 (0 = off), such as 600000, was "
               + diversityWindowMillis);
     }
+    // Bounds keep a batch's tensors small and a request's wait far below a checkpoint interval.
+    if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+      throw new IllegalArgumentException(
+          "batch-size: must be between 1 and "
+              + MAX_BATCH_SIZE
+              + ", such as 256, was "
+              + batchSize);
+    }
+    if (maxBatchDelayMillis < 1 || maxBatchDelayMillis > MAX_BATCH_DELAY_MILLIS) {
+      throw new IllegalArgumentException(
+          "max-batch-delay-ms: must be between 1 and "
+              + MAX_BATCH_DELAY_MILLIS
+              + ", such as 5, was "
+              + maxBatchDelayMillis);
+    }
+  }
+
+  /** A copy with other batching, e.g. for a benchmark. */
+  public ScoringConfig withBatching(int batchSize, long maxBatchDelayMillis) {
+    return new ScoringConfig(
+        models,
+        modelStore,
+        strategy,
+        mcPasses,
+        labelsPerMinute,
+        diversityWindowMillis,
+        seed,
+        batchSize,
+        maxBatchDelayMillis);
   }
 
   /** The primary model: its score and version stamp every prediction. */
@@ -138,7 +210,9 @@ public record ScoringConfig(
         integer(args, Option.MC_PASSES),
         number(args, Option.LABELS_PER_MINUTE),
         integer(args, Option.DIVERSITY_WINDOW_MS),
-        integer(args, Option.SEED));
+        integer(args, Option.SEED),
+        integer(args, Option.BATCH_SIZE),
+        integer(args, Option.MAX_BATCH_DELAY_MS));
   }
 
   private static int integer(ParameterTool args, Option option) {

@@ -32,8 +32,8 @@ import org.ctrflow.jobs.submit.JobOptions;
  * own); {@link #main} wires Kafka.
  *
  * <pre>
- * score-requests --parse--> ScoringFunction --> predictions
- *                               ^      \--(side output)--> label-requests
+ * score-requests --parse--> ScoringOperator (batches) --> predictions
+ *                               ^          \--(side output)--> label-requests
  * model-updates --parse--> broadcast
  * malformed records of either topic --> dead-letter
  * </pre>
@@ -81,13 +81,15 @@ public final class ScoringJob {
             .name("parse model updates");
     SingleOutputStreamOperator<Prediction> scored =
         parsedRequests
-            .connect(parsedUpdates.broadcast(ScoringFunction.MODEL_LOG))
-            .process(new ScoringFunction(config), TypeInformation.of(Prediction.class))
-            .uid("score")
-            .name("score and select for labeling");
+            .connect(parsedUpdates.broadcast())
+            .transform(
+                "score and select for labeling",
+                TypeInformation.of(Prediction.class),
+                new ScoringOperator(config))
+            .uid("score");
     scored.sinkTo(predictions).uid("predictions-sink").name("predictions");
     scored
-        .getSideOutput(ScoringFunction.LABEL_REQUESTS)
+        .getSideOutput(ScoringOperator.LABEL_REQUESTS)
         .sinkTo(labelRequests)
         .uid("label-requests-sink")
         .name("label requests");

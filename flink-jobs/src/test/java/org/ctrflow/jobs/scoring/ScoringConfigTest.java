@@ -22,6 +22,11 @@ class ScoringConfigTest {
     assertThat(defaults.strategy()).isEqualTo(ScoringConfig.Strategy.ENTROPY);
     assertThat(defaults.labelsPerMinute()).isEqualTo(60);
     assertThat(defaults.diversityWindowMillis()).isEqualTo(600_000);
+    assertThat(defaults.batchSize()).isEqualTo(256);
+    assertThat(defaults.maxBatchDelayMillis()).isEqualTo(5);
+    assertThat(parse("--batch-size", "64", "--max-batch-delay-ms", "20"))
+        .extracting(ScoringConfig::batchSize, ScoringConfig::maxBatchDelayMillis)
+        .containsExactly(64, 20L);
 
     ScoringConfig committee =
         parse(
@@ -45,5 +50,11 @@ class ScoringConfigTest {
         .hasMessage("labels-per-minute: must be a number, such as 60, was lots");
     assertThatThrownBy(() -> parse("--diversity-window-ms", "-1"))
         .hasMessageStartingWith("diversity-window-ms: must be >= 0");
+    assertThatThrownBy(() -> parse("--batch-size", "0"))
+        .hasMessage("batch-size: must be between 1 and 65536, such as 256, was 0");
+    assertThatThrownBy(() -> parse("--batch-size", "many"))
+        .hasMessage("batch-size: must be an integer, such as 256, was many");
+    assertThatThrownBy(() -> parse("--max-batch-delay-ms", "0"))
+        .hasMessage("max-batch-delay-ms: must be between 1 and 60000, such as 5, was 0");
   }
 }

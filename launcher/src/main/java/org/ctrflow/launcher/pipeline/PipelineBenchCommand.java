@@ -4,27 +4,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ctrflow.connectors.events.Event;
 import org.ctrflow.connectors.events.EventSerde;
@@ -60,7 +59,8 @@ import picocli.CommandLine.Option;
  * committed, trained and every request answered. Then score requests at a fixed rate: latency from
  * sending to the prediction being readable, {@code read_uncommitted} (processing) and {@code
  * read_committed} (what an exactly-once consumer sees, at the next checkpoint). Printed, never
- * asserted.
+ * asserted. A {@link StageWatch} ends each wait with an error naming the stages' counts when a job
+ * fails or no stage progresses for {@code --stall-timeout-s}, instead of waiting in silence.
  */
 @Command(
     name = "pipeline",
@@ -85,6 +85,26 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   int seconds = 20;
 
   @Option(
+      names = "--stall-timeout-s",
+      description =
+          "Fail, naming the stages' counts and the jobs' states, when no stage progressed for"
+              + " this long (default: ${DEFAULT-VALUE}).")
+  int stallSeconds = 60;
+
+  @Option(
+      names = "--scoring-batch-size",
+      description =
+          "Most requests the scoring job scores in one forward pass; 1 scores each request on"
+              + " its own (default: ${DEFAULT-VALUE}).")
+  int scoringBatchSize = ScoringConfig.DEFAULT_BATCH_SIZE;
+
+  @Option(
+      names = "--scoring-max-batch-delay-ms",
+      description =
+          "Longest a request waits for its scoring batch to fill (default: ${DEFAULT-VALUE}).")
+  long scoringBatchDelayMs = ScoringConfig.DEFAULT_MAX_BATCH_DELAY_MILLIS;
+
+  @Option(
       names = "--checkpoint-interval-ms",
       description = "Checkpoint interval of the three jobs (default: ${DEFAULT-VALUE}).")
   long checkpointMs = 1_000;
@@ -101,6 +121,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--rate and --seconds must be >= 1, e.g. --rate 1000 --seconds 20");
     }
+    if (stallSeconds < 1) {
+      throw new IllegalArgumentException(
+          "--stall-timeout-s must be >= 1, e.g. 60; was " + stallSeconds);
+    }
+    try {
+      scoringConfig("-");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--scoring-" + e.getMessage(), e);
+    }
     List<Event> events;
     try (LibFmReader reader = new LibFmReader(dataset, LibFmReader.FRAPPE_FIELDS);
         RecordingPublisher recorded = new RecordingPublisher()) {
@@ -111,57 +140,95 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         events.stream().filter(e -> e instanceof Impression).map(e -> (Impression) e).toList();
     int rows = impressions.size();
     Path store = Files.createTempDirectory("ctrflow-bench-models-");
+    StageWatch watch =
+        new StageWatch(Duration.ofSeconds(stallSeconds), Duration.ofSeconds(10), System.err);
+    List<JobClient> jobs = new ArrayList<>();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       String bootstrap = broker.bootstrapServers();
       try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
         admin.createTopics(Topic.specs(PREFIX));
       }
-      List<JobClient> jobs = startTrainingAndScoring(bootstrap, store.toString());
       try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
-          Counter examples = new Counter(bootstrap, Topic.LABELED_EXAMPLES, "read_committed");
-          Counter predictions = new Counter(bootstrap, Topic.PREDICTIONS, "read_committed")) {
+          TopicCounter examples =
+              new TopicCounter(bootstrap, Topic.LABELED_EXAMPLES.name(PREFIX), "read_committed");
+          TopicCounter predictions =
+              new TopicCounter(bootstrap, Topic.PREDICTIONS.name(PREFIX), "read_committed");
+          TopicCounter metrics =
+              new TopicCounter(bootstrap, Topic.METRICS.name(PREFIX), "read_uncommitted")) {
+        jobs.add(startTraining(bootstrap, store.toString()));
+        jobs.add(startScoring(bootstrap, store.toString()));
+        watch.job("training", jobs.get(0), false).job("scoring", jobs.get(1), false);
         long t0 = System.nanoTime();
         try (KafkaEventPublisher publisher = new KafkaEventPublisher(bootstrap, PREFIX)) {
           RecordingPublisher.replay(events, publisher);
         }
         // The join reads what was published and ends: the end of its input closes the attribution
         // windows of the last impressions, which no later event would close here.
-        // Its local cluster shuts down when it ends, so it is not cancelled below.
-        startJoin(bootstrap);
+        jobs.add(startJoin(bootstrap));
+        watch.job("join", jobs.get(2), true);
         for (Impression i : impressions) {
           send(
               producer, new ScoreRequest(i.id(), i.eventTime(), i.features(), i.numericFeatures()));
         }
         producer.flush();
-        long deadline = t0 + TimeUnit.MINUTES.toNanos(15);
-        long joined = 0, answered = 0;
-        while ((joined == 0 || answered == 0) && System.nanoTime() < deadline) {
-          long now = System.nanoTime();
-          if (joined == 0 && examples.poll() >= rows) joined = now;
-          if (answered == 0 && predictions.poll() >= rows) answered = now;
-        }
-        Metrics trained = Metrics.await(bootstrap, rows, deadline);
-        long end = Math.max(Math.max(joined, answered), trained.at());
+        long[] trained = {0, 0}; // examples, model version
+        StageWatch.Stage joined =
+            new StageWatch.Stage("labeled examples (read_committed)", rows, examples::poll);
+        StageWatch.Stage learned =
+            new StageWatch.Stage(
+                "examples trained",
+                rows,
+                () -> {
+                  metrics.poll(
+                      v -> {
+                        var m = EventSerde.TRAINING_METRICS.deserialize(v);
+                        trained[0] = Math.max(trained[0], m.examplesTrained());
+                        trained[1] = Math.max(trained[1], m.modelVersion());
+                      });
+                  return trained[0];
+                });
+        StageWatch.Stage answered =
+            new StageWatch.Stage("predictions (read_committed)", rows, predictions::poll);
+        watch.await(List.of(joined, learned, answered), t0 + TimeUnit.MINUTES.toNanos(15));
+        long end = Math.max(Math.max(joined.doneAt(), answered.doneAt()), learned.doneAt());
         long in = events.size() + rows;
-        Histogram[] latency = latency(producer, bootstrap, impressions);
+        Histogram[] latency = latency(producer, bootstrap, impressions, watch);
         System.out.printf("| measure | value |%n|---|---|%n");
         System.out.printf(
             "| input events (impressions + clicks + score requests) | %,d (%,d + %,d + %,d) |%n",
             in, rows, events.size() - rows, rows);
         System.out.printf(
             "| all labeled, trained and answered after | %.1f s (join %.1f s, training %.1f s, scoring %.1f s) |%n",
-            sec(end - t0), sec(joined - t0), sec(trained.at() - t0), sec(answered - t0));
+            sec(end - t0),
+            sec(joined.doneAt() - t0),
+            sec(learned.doneAt() - t0),
+            sec(answered.doneAt() - t0));
         System.out.printf("| end-to-end events/s | %,.0f |%n", in / sec(end - t0));
-        System.out.printf("| last model version | %d |%n", trained.version());
+        System.out.printf("| last model version | %d |%n", trained[1]);
+        System.out.printf(
+            "| scoring batches | up to %,d requests or %d ms |%n",
+            scoringBatchSize, scoringBatchDelayMs);
         row("request -> prediction, read_uncommitted", latency[0]);
         row("request -> prediction, read_committed", latency[1]);
       } finally {
-        for (JobClient job : jobs) {
-          job.cancel().get(60, TimeUnit.SECONDS);
-        }
+        cancelRunning(jobs);
       }
     }
     return 0;
+  }
+
+  /** Cancels every job still running, each on its own, so one failing cancel leaves none behind. */
+  private static void cancelRunning(List<JobClient> jobs) {
+    for (JobClient job : jobs) {
+      if (job.getJobExecutionResult().isDone()) {
+        continue; // its local cluster has shut down with it
+      }
+      try {
+        job.cancel().get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("could not cancel job " + job.getJobID() + ": " + e);
+      }
+    }
   }
 
   private JobClient startJoin(String bootstrap) throws Exception {
@@ -180,7 +247,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     return join.executeAsync("bench label join");
   }
 
-  private List<JobClient> startTrainingAndScoring(String bootstrap, String store) throws Exception {
+  private JobClient startTraining(String bootstrap, String store) throws Exception {
     StreamExecutionEnvironment training = local(new Configuration());
     TrainingJob.onKafka(
             bootstrap,
@@ -197,19 +264,28 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 200,
                 store))
         .build(training);
+    return training.executeAsync("bench training");
+  }
+
+  private JobClient startScoring(String bootstrap, String store) throws Exception {
     StreamExecutionEnvironment scoring = local(new Configuration());
-    ScoringJob.onKafka(
-            bootstrap,
-            new Properties(),
-            PREFIX,
-            new ScoringConfig(
-                List.of("finalmlp"), store, ScoringConfig.Strategy.ENTROPY, 20, 60, 0, 1))
-        .build(scoring);
-    return List.of(training.executeAsync("bench training"), scoring.executeAsync("bench scoring"));
+    ScoringJob.onKafka(bootstrap, new Properties(), PREFIX, scoringConfig(store)).build(scoring);
+    return scoring.executeAsync("bench scoring");
+  }
+
+  /**
+   * @throws IllegalArgumentException naming the batching option out of range
+   */
+  private ScoringConfig scoringConfig(String store) {
+    return new ScoringConfig(
+            List.of("finalmlp"), store, ScoringConfig.Strategy.ENTROPY, 20, 60, 0, 1)
+        .withBatching(scoringBatchSize, scoringBatchDelayMs);
   }
 
   private StreamExecutionEnvironment local(Configuration conf) {
     conf.set(RestOptions.BIND_PORT, "0");
+    // A failure ends the job, and the watch reports it, instead of restarting it forever.
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
     env.enableCheckpointing(checkpointMs);
     return env;
@@ -230,57 +306,61 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   /** Requests at {@link #rate}/s for {@link #seconds}; [0] read_uncommitted, [1] read_committed. */
   private Histogram[] latency(
-      KafkaProducer<byte[], byte[]> producer, String bootstrap, List<Impression> impressions)
+      KafkaProducer<byte[], byte[]> producer,
+      String bootstrap,
+      List<Impression> impressions,
+      StageWatch watch)
       throws Exception {
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     Histogram[] h = {new Histogram(3), new Histogram(3)};
     int total = rate * seconds;
-    Thread[] readers = {
-      reader(bootstrap, "read_uncommitted", sentAt, h[0], total),
-      reader(bootstrap, "read_committed", sentAt, h[1], total)
-    };
-    Thread.sleep(2_000); // both readers assigned and at the end of the topic
-    long start = System.nanoTime();
-    long gap = 1_000_000_000L / rate;
-    for (int n = 0; n < total; n++) {
-      LockSupport.parkNanos(start + n * gap - System.nanoTime());
-      Impression i = impressions.get(n % impressions.size());
-      String id = "lat-" + n;
-      sentAt.put(id, System.nanoTime());
-      send(producer, new ScoreRequest(id, i.eventTime(), i.features(), i.numericFeatures()));
-    }
-    producer.flush();
-    for (Thread t : readers) {
-      t.join(TimeUnit.SECONDS.toMillis(60));
+    CountDownLatch atEnd = new CountDownLatch(2);
+    AtomicBoolean stop = new AtomicBoolean();
+    List<LatencyReader> readers =
+        List.of(
+            new LatencyReader(
+                bootstrap,
+                Topic.PREDICTIONS.name(PREFIX),
+                "read_uncommitted",
+                sentAt,
+                h[0],
+                atEnd,
+                stop),
+            new LatencyReader(
+                bootstrap,
+                Topic.PREDICTIONS.name(PREFIX),
+                "read_committed",
+                sentAt,
+                h[1],
+                atEnd,
+                stop));
+    try {
+      if (!atEnd.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(
+            "latency readers were not at the end of the predictions topic after 60 s");
+      }
+      long start = System.nanoTime();
+      long gap = 1_000_000_000L / rate;
+      for (int n = 0; n < total; n++) {
+        LockSupport.parkNanos(start + n * gap - System.nanoTime());
+        Impression i = impressions.get(n % impressions.size());
+        String id = "lat-" + n;
+        sentAt.put(id, System.nanoTime());
+        send(producer, new ScoreRequest(id, i.eventTime(), i.features(), i.numericFeatures()));
+      }
+      producer.flush();
+      watch.await(
+          List.of(
+              new StageWatch.Stage("answers read_uncommitted", total, readers.get(0)::answered),
+              new StageWatch.Stage("answers read_committed", total, readers.get(1)::answered)),
+          System.nanoTime() + TimeUnit.MINUTES.toNanos(5));
+    } finally {
+      stop.set(true);
+      for (LatencyReader reader : readers) {
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+      }
     }
     return h;
-  }
-
-  private static Thread reader(
-      String bootstrap, String isolation, Map<String, Long> sentAt, Histogram h, int total) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (Counter c = new Counter(bootstrap, Topic.PREDICTIONS, isolation)) {
-                c.seekToEnd();
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-                while (h.getTotalCount() < total && System.nanoTime() < deadline) {
-                  c.poll(
-                      value -> {
-                        long now = System.nanoTime();
-                        String id = EventSerde.PREDICTION.deserialize(value).requestId();
-                        Long sent = sentAt.get(id);
-                        if (sent != null) {
-                          h.recordValue(TimeUnit.NANOSECONDS.toMicros(now - sent));
-                        }
-                      });
-                }
-              }
-            },
-            "latency-" + isolation);
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   private void row(String name, Histogram h) {
@@ -312,69 +392,5 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   private static double sec(long nanos) {
     return nanos / 1e9;
-  }
-
-  /** The trainer's last metrics once it reports every row trained. */
-  private record Metrics(long version, long at) {
-    static Metrics await(String bootstrap, int rows, long deadline) {
-      long[] last = {0, 0};
-      try (Counter metrics = new Counter(bootstrap, Topic.METRICS, "read_uncommitted")) {
-        while (last[0] < rows && System.nanoTime() < deadline) {
-          metrics.poll(
-              v -> {
-                var m = EventSerde.TRAINING_METRICS.deserialize(v);
-                last[0] = m.examplesTrained();
-                last[1] = m.modelVersion();
-              });
-        }
-      }
-      if (last[0] < rows) {
-        throw new IllegalStateException(
-            "training reached " + last[0] + " of " + rows + " examples");
-      }
-      return new Metrics(last[1], System.nanoTime());
-    }
-  }
-
-  /** Reads a topic without a consumer group, counting records. */
-  private static final class Counter implements AutoCloseable {
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private long count;
-
-    Counter(String bootstrap, Topic topic, String isolation) {
-      Properties props = new Properties();
-      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-      consumer =
-          new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name(PREFIX)).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-    }
-
-    void seekToEnd() {
-      consumer.seekToEnd(consumer.assignment());
-      consumer.assignment().forEach(consumer::position);
-    }
-
-    long poll() {
-      poll(v -> {});
-      return count;
-    }
-
-    void poll(Consumer<byte[]> each) {
-      for (var r : consumer.poll(Duration.ofMillis(50))) {
-        count++;
-        each.accept(r.value());
-      }
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
-    }
   }
 }

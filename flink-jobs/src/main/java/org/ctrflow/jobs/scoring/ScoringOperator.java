@@ -5,8 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
-import org.apache.flink.api.common.functions.OpenContext;
+import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -15,12 +14,14 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.Preconditions;
 import org.ctrflow.activelearning.strategies.BudgetedSelector;
 import org.ctrflow.activelearning.strategies.DiversityGuard;
 import org.ctrflow.connectors.events.EventSerde;
@@ -30,24 +31,33 @@ import org.ctrflow.connectors.events.Prediction;
 import org.ctrflow.connectors.events.ScoreRequest;
 import org.ctrflow.models.snapshot.DirectoryModelStore;
 import org.ctrflow.models.snapshot.ModelUpdateFollower.Rejected;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Scores requests with the latest good model versions, which arrive as the broadcast stream of
- * model updates (flink-ml's pattern): requests that come before the primary model's first version
- * are held in state and scored when it arrives; every prediction is stamped with the model name and
- * version; samples the budget selects go to the {@link #LABEL_REQUESTS} side output.
+ * Scores requests in batches with the latest good model versions, which arrive on input 2 as the
+ * broadcast stream of model updates (flink-ml's pattern). Input 1 carries the score requests.
  *
- * <p>State: the broadcast {@link #MODEL_LOG} (per model, the last snapshot announcement taken and
- * the delta chunks taken since; see {@link FollowedModels}), and per instance the held requests,
- * the selector (56 bytes) and the diversity guard. A corrupt or out-of-order update is rejected by
- * the follower and logged; scoring continues on the last good version.
+ * <p><b>Batching.</b> Requests are buffered per instance and scored with one forward pass per model
+ * when {@code batch-size} are buffered or {@code max-batch-delay-ms} (a processing-time timer) has
+ * passed since the first of them arrived. The buffer is flushed, never stored: before every
+ * checkpoint barrier ({@link #prepareSnapshotPreBarrier}), so its predictions belong to that
+ * checkpoint and are committed with it by the exactly-once sinks; before a model update is applied,
+ * so each request is scored by the version that was current when it arrived; and at the end of the
+ * requests' input. Keeping it in state instead would only delay those predictions to a later
+ * checkpoint and grow the checkpoint; it holds at most one batch, a few milliseconds of traffic.
+ *
+ * <p><b>Before the first model.</b> Requests that come before the primary model's first version are
+ * held in state (they cannot be scored yet) and scored when it arrives. Every prediction is stamped
+ * with the model name and version; samples the budget selects go to the {@link #LABEL_REQUESTS}
+ * side output.
+ *
+ * <p><b>State</b> (the names the former broadcast function used, so savepoints still map):
+ * broadcast {@link #MODEL_LOG} (per model, the last snapshot announcement taken and the delta
+ * chunks taken since; see {@link FollowedModels}), and per instance the held requests, the selector
+ * (56 bytes) and the diversity guard. A corrupt or out-of-order update is rejected by the follower
+ * and logged; scoring continues on the last good version.
  */
-public class ScoringFunction extends BroadcastProcessFunction<ScoreRequest, ModelUpdate, Prediction>
-    implements CheckpointedFunction {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ScoringFunction.class);
+public class ScoringOperator extends AbstractStreamOperator<Prediction>
+    implements TwoInputStreamOperator<ScoreRequest, ModelUpdate, Prediction>, BoundedMultiInput {
 
   /** The model-update replay log: key {@code model/sequence}, value the update's JSON. */
   public static final MapStateDescriptor<String, byte[]> MODEL_LOG =
@@ -61,6 +71,9 @@ public class ScoringFunction extends BroadcastProcessFunction<ScoreRequest, Mode
   private static final int GUARD_HASHES = 64;
   private static final double GUARD_THRESHOLD = 0.8;
 
+  /** A buffered request and its stream record's timestamp, which its prediction keeps. */
+  private record Pending(ScoreRequest request, long timestamp, boolean hasTimestamp) {}
+
   private final ScoringConfig config;
 
   private transient FollowedModels models;
@@ -68,21 +81,26 @@ public class ScoringFunction extends BroadcastProcessFunction<ScoreRequest, Mode
   private transient BudgetedSelector selector;
   private transient DiversityGuard guard;
   private transient List<ScoreRequest> held;
+  private transient List<Pending> batch;
+  private transient ScheduledFuture<?> batchTimer;
   private transient Map<String, Long> nextSequence;
+  private transient BroadcastState<String, byte[]> modelLog;
   private transient ListState<ScoreRequest> heldState;
   private transient ListState<byte[]> selectorState;
   private transient ListState<byte[]> guardState;
   private transient Counter scored;
+  private transient Counter batches;
   private transient Counter labelRequests;
   private transient Counter updatesTaken;
   private transient Counter updatesRejected;
 
-  public ScoringFunction(ScoringConfig config) {
+  public ScoringOperator(ScoringConfig config) {
     this.config = config;
   }
 
   @Override
-  public void initializeState(FunctionInitializationContext context) throws Exception {
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
     var info = getRuntimeContext().getTaskInfo();
     selector =
         BudgetedSelector.builder()
@@ -99,8 +117,10 @@ public class ScoringFunction extends BroadcastProcessFunction<ScoreRequest, Mode
         new FollowedModels(config.models(), new DirectoryModelStore(Path.of(config.modelStore())));
     nextSequence = new TreeMap<>();
     held = new ArrayList<>();
+    batch = new ArrayList<>(config.batchSize());
 
     var store = context.getOperatorStateStore();
+    modelLog = store.getBroadcastState(MODEL_LOG);
     heldState =
         store.getListState(
             new ListStateDescriptor<>("held-requests", TypeInformation.of(ScoreRequest.class)));
@@ -113,7 +133,7 @@ public class ScoringFunction extends BroadcastProcessFunction<ScoreRequest, Mode
             new ListStateDescriptor<>(
                 "diversity-guard", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     if (context.isRestored()) {
-      replay(store.getBroadcastState(MODEL_LOG));
+      replay();
       heldState.get().forEach(held::add);
       // After a rescale an instance may get several or no states: continue from the first.
       for (byte[] bytes : selectorState.get()) {
@@ -130,9 +150,9 @@ public class ScoringFunction extends BroadcastProcessFunction<ScoreRequest, Mode
   }
 
   /** Rebuilds the models from the checkpointed log, in log order per model. */
-  private void replay(BroadcastState<String, byte[]> log) throws Exception {
+  private void replay() throws Exception {
     TreeMap<String, byte[]> ordered = new TreeMap<>();
-    for (Map.Entry<String, byte[]> e : log.entries()) {
+    for (Map.Entry<String, byte[]> e : modelLog.entries()) {
       ordered.put(e.getKey(), e.getValue());
     }
     for (Map.Entry<String, byte[]> e : ordered.entrySet()) {
@@ -149,46 +169,95 @@ public class ScoringFunction extends BroadcastProcessFunction<ScoreRequest, Mode
   }
 
   @Override
-  public void open(OpenContext openContext) {
-    var metrics = getRuntimeContext().getMetricGroup();
+  public void open() throws Exception {
+    super.open();
+    var metrics = getMetricGroup();
     scored = metrics.counter("scored");
+    batches = metrics.counter("batchesScored");
     labelRequests = metrics.counter("labelRequests");
     updatesTaken = metrics.counter("modelUpdatesTaken");
     updatesRejected = metrics.counter("modelUpdatesRejected");
     metrics.gauge("heldRequests", () -> held.size());
     metrics.gauge("refusedAsDuplicates", () -> scorer.refusedAsDuplicates());
     metrics.gauge("modelVersion", () -> models.primary().map(s -> s.info().version()).orElse(0L));
+    // Restored with a model: requests held before the checkpoint are scored by the first batch.
+    releaseHeld();
   }
 
   @Override
-  public void processElement(ScoreRequest request, ReadOnlyContext ctx, Collector<Prediction> out) {
+  public void processElement1(StreamRecord<ScoreRequest> element) {
     if (models.primary().isEmpty()) {
-      held.add(request);
+      held.add(element.getValue());
       return;
     }
-    score(request, r -> ctx.output(LABEL_REQUESTS, r), out);
+    buffer(new Pending(element.getValue(), element.getTimestamp(), element.hasTimestamp()));
+  }
+
+  private void buffer(Pending pending) {
+    batch.add(pending);
+    if (batch.size() >= config.batchSize()) {
+      flush();
+    } else if (batchTimer == null) {
+      long now = getProcessingTimeService().getCurrentProcessingTime();
+      batchTimer =
+          getProcessingTimeService()
+              .registerTimer(now + config.maxBatchDelayMillis(), time -> flush());
+    }
+  }
+
+  /** Scores the buffered batch, if any, and emits every result. */
+  private void flush() {
+    if (batchTimer != null) {
+      batchTimer.cancel(false);
+      batchTimer = null;
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<RequestScorer.Scored> results =
+        scorer.score(batch.stream().map(Pending::request).toList(), models.loaded());
+    for (int i = 0; i < results.size(); i++) {
+      Pending pending = batch.get(i);
+      RequestScorer.Scored result = results.get(i);
+      output.collect(stamped(new StreamRecord<>(result.prediction()), pending));
+      if (result.labelRequest() != null) {
+        output.collect(LABEL_REQUESTS, stamped(new StreamRecord<>(result.labelRequest()), pending));
+        labelRequests.inc();
+      }
+    }
+    scored.inc(results.size());
+    batches.inc();
+    batch.clear();
+  }
+
+  private static <T> StreamRecord<T> stamped(StreamRecord<T> record, Pending pending) {
+    if (pending.hasTimestamp()) {
+      record.setTimestamp(pending.timestamp());
+    }
+    return record;
   }
 
   @Override
-  public void processBroadcastElement(ModelUpdate update, Context ctx, Collector<Prediction> out)
-      throws Exception {
+  public void processElement2(StreamRecord<ModelUpdate> element) throws Exception {
+    // Requests that came before this update are scored by the version they came to.
+    flush();
+    ModelUpdate update = element.getValue();
     FollowedModels.Applied applied = models.apply(update);
-    BroadcastState<String, byte[]> log = ctx.getBroadcastState(MODEL_LOG);
     String model = update.modelName();
     switch (applied.logChange()) {
       case RESTART -> {
         List<String> stale = new ArrayList<>();
-        for (Map.Entry<String, byte[]> e : log.entries()) {
+        for (Map.Entry<String, byte[]> e : modelLog.entries()) {
           if (e.getKey().startsWith(model + "/")) {
             stale.add(e.getKey());
           }
         }
         for (String key : stale) {
-          log.remove(key);
+          modelLog.remove(key);
         }
-        append(log, update);
+        append(update);
       }
-      case APPEND -> append(log, update);
+      case APPEND -> append(update);
       case NONE -> {}
     }
     if (applied.outcome() instanceof Rejected rejected) {
@@ -197,31 +266,26 @@ public class ScoringFunction extends BroadcastProcessFunction<ScoreRequest, Mode
     } else if (applied.logChange() != FollowedModels.LogChange.NONE) {
       updatesTaken.inc();
     }
-    if (models.primary().isPresent() && !held.isEmpty()) {
-      LOG.info("first model arrived: scoring {} held requests", held.size());
-      for (ScoreRequest request : held) {
-        score(request, r -> ctx.output(LABEL_REQUESTS, r), out);
-      }
-      held.clear();
-    }
+    releaseHeld();
   }
 
-  private void append(BroadcastState<String, byte[]> log, ModelUpdate update) throws Exception {
+  /** Once the primary model is loaded, moves the held requests into batches. */
+  private void releaseHeld() {
+    if (models.primary().isEmpty() || held.isEmpty()) {
+      return;
+    }
+    LOG.info("primary model loaded: scoring {} held requests", held.size());
+    for (ScoreRequest request : held) {
+      buffer(new Pending(request, 0, false));
+    }
+    held.clear();
+  }
+
+  private void append(ModelUpdate update) throws Exception {
     long sequence = nextSequence.merge(update.modelName(), 1L, Long::sum) - 1;
-    log.put(
+    modelLog.put(
         update.modelName() + "/" + String.format("%019d", sequence),
         EventSerde.MODEL_UPDATE.serialize(update));
-  }
-
-  private void score(
-      ScoreRequest request, Consumer<LabelRequest> toLabel, Collector<Prediction> out) {
-    RequestScorer.Scored result = scorer.score(request, models.loaded());
-    out.collect(result.prediction());
-    scored.inc();
-    if (result.labelRequest() != null) {
-      toLabel.accept(result.labelRequest());
-      labelRequests.inc();
-    }
   }
 
   private String describe() {
@@ -233,8 +297,38 @@ public class ScoringFunction extends BroadcastProcessFunction<ScoreRequest, Mode
     return text.isEmpty() ? "no model" : text.toString().trim();
   }
 
+  /** Input 1 (requests) ended: nothing more will fill the batch. */
   @Override
-  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+  public void endInput(int inputId) {
+    if (inputId == 1) {
+      flush();
+    }
+  }
+
+  @Override
+  public void finish() throws Exception {
+    flush();
+    if (!held.isEmpty()) {
+      LOG.warn(
+          "input ended with {} requests held: no version of {} ever arrived",
+          held.size(),
+          config.primary());
+    }
+    super.finish();
+  }
+
+  @Override
+  public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+    super.prepareSnapshotPreBarrier(checkpointId);
+    flush();
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    // prepareSnapshotPreBarrier emptied the buffer; a request in it now would be lost on restore.
+    Preconditions.checkState(
+        batch.isEmpty(), "%s buffered requests at a snapshot without a flush", batch.size());
     heldState.update(held);
     selectorState.update(List.of(selector.toBytes()));
     guardState.update(guard == null ? List.of() : List.of(guard.toBytes()));

@@ -7,9 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithNonKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.BroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.TwoInputStreamOperatorTestHarness;
 import org.ctrflow.activelearning.strategies.MutualInformation;
 import org.ctrflow.connectors.events.LabelRequest;
 import org.ctrflow.connectors.events.ModelUpdate;
@@ -22,9 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The scoring operator in Flink's broadcast operator harness, with a real model store. */
+/**
+ * The scoring operator in Flink's two-input operator harness (input 1 requests, input 2 the
+ * broadcast model updates), with a real model store. These tests score one request per batch, so
+ * each output follows its input at once; {@link ScoringBatchesTest} covers the batching.
+ */
 @Timeout(120)
-class ScoringFunctionTest {
+class ScoringOperatorTest {
 
   @TempDir Path dir;
   private ScoringModels models;
@@ -47,28 +50,45 @@ class ScoringFunctionTest {
         20,
         labelsPerMinute,
         diversityWindowMillis,
-        7);
+        7,
+        1,
+        1);
   }
 
-  private static BroadcastOperatorTestHarness<ScoreRequest, ModelUpdate, Prediction> harness(
-      ScoringConfig config) throws Exception {
-    return new BroadcastOperatorTestHarness<>(
-        new CoBroadcastWithNonKeyedOperator<>(
-            new ScoringFunction(config), List.of(ScoringFunction.MODEL_LOG)),
-        1,
-        1,
-        0);
+  static Harness harness(ScoringConfig config) throws Exception {
+    return new Harness(new ScoringOperator(config));
   }
 
-  private static ScoreRequest request(int i) {
+  /** The operator in its harness; model updates go to input 2, as the broadcast does. */
+  static final class Harness
+      extends TwoInputStreamOperatorTestHarness<ScoreRequest, ModelUpdate, Prediction> {
+    final ScoringOperator operator;
+
+    Harness(ScoringOperator operator) throws Exception {
+      super(operator, 1, 1, 0);
+      this.operator = operator;
+    }
+
+    void processElement(ScoreRequest request, long timestamp) throws Exception {
+      processElement1(request, timestamp);
+    }
+
+    void processBroadcastElement(ModelUpdate update, long timestamp) throws Exception {
+      processElement2(update, timestamp);
+    }
+
+    List<LabelRequest> labelRequests() {
+      var side = getSideOutput(ScoringOperator.LABEL_REQUESTS);
+      return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    }
+  }
+
+  static ScoreRequest request(int i) {
     return new ScoreRequest(
         "r-" + i, 1_000L * i, Map.of("user", "" + (i % 7), "item", "" + i), Map.of());
   }
 
-  private static void broadcast(
-      BroadcastOperatorTestHarness<ScoreRequest, ModelUpdate, Prediction> h,
-      List<ModelUpdate> updates)
-      throws Exception {
+  static void broadcast(Harness h, List<ModelUpdate> updates) throws Exception {
     for (ModelUpdate u : updates) {
       h.processBroadcastElement(u, 0);
     }
@@ -219,7 +239,11 @@ class ScoringFunctionTest {
       assertThat(restored.modelVersion()).isEqualTo(2);
       assertThat(restored).isEqualTo(expected);
       // the restored log is the snapshot announcement and the delta's chunks
-      assertThat(h.getBroadcastState(ScoringFunction.MODEL_LOG).entries())
+      assertThat(
+              h.operator
+                  .getOperatorStateBackend()
+                  .getBroadcastState(ScoringOperator.MODEL_LOG)
+                  .entries())
           .hasSize(1 + delta.size());
     }
   }
@@ -234,7 +258,9 @@ class ScoringFunctionTest {
             20,
             1,
             0,
-            7);
+            7,
+            1,
+            1);
     try (var other = new ScoringModels(new DirectoryModelStore(dir), "memnet");
         var h = harness(committee)) {
       h.open();
@@ -252,7 +278,7 @@ class ScoringFunctionTest {
     }
     ScoringConfig bald =
         new ScoringConfig(
-            List.of("finalmlp"), dir.toString(), ScoringConfig.Strategy.BALD, 20, 1e9, 0, 7);
+            List.of("finalmlp"), dir.toString(), ScoringConfig.Strategy.BALD, 20, 1e9, 0, 7, 1, 1);
     try (var h = harness(bald)) {
       h.open();
       models.delta(1, 2); // larger weights: scores away from 0.5
@@ -263,9 +289,7 @@ class ScoringFunctionTest {
     }
   }
 
-  private static List<LabelRequest> labelRequests(
-      BroadcastOperatorTestHarness<ScoreRequest, ModelUpdate, Prediction> h) {
-    var side = h.getSideOutput(ScoringFunction.LABEL_REQUESTS);
-    return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+  private static List<LabelRequest> labelRequests(Harness h) {
+    return h.labelRequests();
   }
 }
