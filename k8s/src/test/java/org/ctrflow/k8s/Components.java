@@ -1,6 +1,5 @@
 package org.ctrflow.k8s;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -8,9 +7,8 @@ import java.util.stream.Stream;
 import org.apache.flink.configuration.ConfigOption;
 import org.ctrflow.jobs.join.LabelJoinJob;
 import org.ctrflow.jobs.join.LabelJoinOptions;
-import org.ctrflow.jobs.scoring.ScoringConfig;
 import org.ctrflow.jobs.scoring.ScoringJob;
-import org.ctrflow.jobs.submit.JobOptions;
+import org.ctrflow.jobs.scoring.ScoringOptions;
 import org.ctrflow.jobs.training.TrainingJob;
 import org.ctrflow.jobs.training.TrainingJobOptions;
 import org.ctrflow.labelqueue.LabelQueueMain;
@@ -70,21 +68,13 @@ record Components(
           Set.of("labeled-examples"),
           Set.of("model-updates", "metrics", "dead-letter"));
 
-  /** The scoring job reads the common Kafka options and {@link ScoringConfig.Option}. */
   static final Components SCORING =
       new Components(
           "scoring",
           FLINK_METRICS_PORT,
           null,
           null,
-          keys(
-              Stream.concat(
-                  Stream.of(
-                          JobOptions.BOOTSTRAP_SERVERS,
-                          JobOptions.TOPIC_PREFIX,
-                          JobOptions.KAFKA_PROPERTIES)
-                      .map(ConfigOption::key),
-                  Arrays.stream(ScoringConfig.Option.values()).map(ScoringConfig.Option::key))),
+          keys(ScoringOptions.allOptions().stream().map(ConfigOption::key)),
           Set.of("score-requests", "model-updates"),
           Set.of("predictions", "label-requests", "dead-letter"));
 

@@ -1,15 +1,12 @@
 package org.ctrflow.jobs.scoring;
 
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.apache.flink.util.ParameterTool;
 
 /**
- * What the scoring job scores with and how it chooses samples for labeling. Every option is
- * declared once, in {@link Option}, with its default and description; {@link #fromArgs} reads them
- * from {@code --name value} arguments.
+ * What the scoring job scores with and how it chooses samples for labeling, validated. The options
+ * that set it are declared in {@link ScoringOptions}.
  *
  * @param models models to follow, primary first: the primary's score and version stamp each
  *     prediction; the others join the committee
@@ -35,12 +32,12 @@ public record ScoringConfig(
     long maxBatchDelayMillis)
     implements Serializable {
 
-  /** {@link Option#BATCH_SIZE}'s default. */
-  public static final int DEFAULT_BATCH_SIZE = Integer.parseInt(Option.BATCH_SIZE.defaultValue());
+  /** {@link ScoringOptions#BATCH_SIZE}'s default. */
+  public static final int DEFAULT_BATCH_SIZE = ScoringOptions.BATCH_SIZE.defaultValue();
 
-  /** {@link Option#MAX_BATCH_DELAY_MS}'s default. */
+  /** {@link ScoringOptions#MAX_BATCH_DELAY_MS}'s default. */
   public static final long DEFAULT_MAX_BATCH_DELAY_MILLIS =
-      Long.parseLong(Option.MAX_BATCH_DELAY_MS.defaultValue());
+      ScoringOptions.MAX_BATCH_DELAY_MS.defaultValue();
 
   private static final int MAX_BATCH_SIZE = 65_536;
   private static final long MAX_BATCH_DELAY_MILLIS = 60_000;
@@ -59,52 +56,9 @@ public record ScoringConfig(
     }
   }
 
-  /** The job's options: name, default, description. */
-  public enum Option {
-    MODELS("models", "finalmlp", "models to follow, comma-separated, primary first"),
-    MODEL_STORE("model-store", ".ctrflow/models", "model store directory"),
-    STRATEGY("strategy", "entropy", "uncertainty: entropy, bald or committee"),
-    MC_PASSES("mc-passes", "20", "stochastic passes per request for bald, >= 2"),
-    LABELS_PER_MINUTE(
-        "labels-per-minute", "60", "labeling budget, labels per minute of event time"),
-    DIVERSITY_WINDOW_MS("diversity-window-ms", "600000", "near-duplicate window, ms; 0 = off"),
-    SEED("seed", "42", "seed of the selection coin"),
-    BATCH_SIZE("batch-size", "256", "most requests scored in one forward pass per model, 1-65536"),
-    MAX_BATCH_DELAY_MS(
-        "max-batch-delay-ms",
-        "5",
-        "longest a request waits for its batch to fill (processing time), ms, 1-60000");
-
-    private final String key;
-    private final String defaultValue;
-    private final String description;
-
-    Option(String key, String defaultValue, String description) {
-      this.key = key;
-      this.defaultValue = defaultValue;
-      this.description = description;
-    }
-
-    public String key() {
-      return key;
-    }
-
-    public String defaultValue() {
-      return defaultValue;
-    }
-
-    public String description() {
-      return description;
-    }
-
-    String read(ParameterTool args) {
-      return args.get(key, defaultValue);
-    }
-  }
-
   /**
-   * A config with the default batching ({@link Option#BATCH_SIZE}, {@link
-   * Option#MAX_BATCH_DELAY_MS}).
+   * A config with the default batching ({@link ScoringOptions#BATCH_SIZE}, {@link
+   * ScoringOptions#MAX_BATCH_DELAY_MS}).
    */
   public ScoringConfig(
       List<String> models,
@@ -129,8 +83,7 @@ public record ScoringConfig(
   public ScoringConfig {
     if (models == null || models.isEmpty() || models.stream().anyMatch(String::isBlank)) {
       throw new IllegalArgumentException(
-          "models: need at least one model name, such as finalmlp or finalmlp,memnet, was "
-              + models);
+          "models: need at least one model name, such as finalmlp or finalmlp,nmn, was " + models);
     }
     models = List.copyOf(models);
     if (modelStore == null || modelStore.isBlank()) {
@@ -145,7 +98,7 @@ public record ScoringConfig(
     }
     if (strategy == Strategy.COMMITTEE && models.size() < 2) {
       throw new IllegalArgumentException(
-          "models: committee needs at least two models, such as finalmlp,memnet, was " + models);
+          "models: committee needs at least two models, such as finalmlp,nmn, was " + models);
     }
     if (!(labelsPerMinute > 0 && Double.isFinite(labelsPerMinute))) {
       throw new IllegalArgumentException(
@@ -190,52 +143,5 @@ public record ScoringConfig(
   /** The primary model: its score and version stamp every prediction. */
   public String primary() {
     return models.get(0);
-  }
-
-  /** Reads every {@link Option} from {@code --key value} arguments, defaults for the missing. */
-  public static ScoringConfig fromArgs(ParameterTool args) {
-    String strategy = Option.STRATEGY.read(args);
-    Strategy parsed =
-        Arrays.stream(Strategy.values())
-            .filter(s -> s.label().equals(strategy))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "strategy: must be one of entropy, bald, committee, was " + strategy));
-    return new ScoringConfig(
-        Arrays.stream(Option.MODELS.read(args).split(",")).map(String::trim).toList(),
-        Option.MODEL_STORE.read(args),
-        parsed,
-        integer(args, Option.MC_PASSES),
-        number(args, Option.LABELS_PER_MINUTE),
-        integer(args, Option.DIVERSITY_WINDOW_MS),
-        integer(args, Option.SEED),
-        integer(args, Option.BATCH_SIZE),
-        integer(args, Option.MAX_BATCH_DELAY_MS));
-  }
-
-  private static int integer(ParameterTool args, Option option) {
-    String value = option.read(args);
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          option.key()
-              + ": must be an integer, such as "
-              + option.defaultValue()
-              + ", was "
-              + value);
-    }
-  }
-
-  private static double number(ParameterTool args, Option option) {
-    String value = option.read(args);
-    try {
-      return Double.parseDouble(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          option.key() + ": must be a number, such as " + option.defaultValue() + ", was " + value);
-    }
   }
 }

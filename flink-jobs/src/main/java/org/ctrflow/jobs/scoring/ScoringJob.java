@@ -7,11 +7,12 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.ctrflow.connectors.events.DeadLetter;
 import org.ctrflow.connectors.events.Event;
@@ -19,11 +20,11 @@ import org.ctrflow.connectors.events.LabelRequest;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.events.Prediction;
 import org.ctrflow.connectors.events.ScoreRequest;
-import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.jobs.kafka.EventParser;
 import org.ctrflow.jobs.kafka.KafkaEvents;
 import org.ctrflow.jobs.kafka.RawRecord;
+import org.ctrflow.jobs.submit.JobArguments;
 import org.ctrflow.jobs.submit.JobOptions;
 
 /**
@@ -148,24 +149,20 @@ public final class ScoringJob {
   }
 
   /**
-   * {@code --bootstrap-servers HOST:PORT [--topic-prefix ctrflow] [--kafka-properties FILE]} plus
-   * the options of {@link ScoringConfig.Option}; checkpoints every 10 s unless the cluster
-   * configures an interval.
+   * {@code --bootstrap-servers HOST:PORT [--topic-prefix ctrflow] [--kafka-properties FILE]
+   * [--checkpoint-interval 10s]} plus the options of {@link ScoringOptions}.
    */
   public static void main(String[] args) throws Exception {
-    ParameterTool params = ParameterTool.fromArgs(args);
-    String bootstrap = params.getRequired(JobOptions.BOOTSTRAP_SERVERS.key());
-    String prefix =
-        params.get(JobOptions.TOPIC_PREFIX.key(), JobOptions.TOPIC_PREFIX.defaultValue());
-    Properties client =
-        KafkaClientProperties.load(
-            params.get(
-                JobOptions.KAFKA_PROPERTIES.key(), JobOptions.KAFKA_PROPERTIES.defaultValue()));
-    ScoringConfig config = ScoringConfig.fromArgs(params);
+    Configuration options = JobArguments.parse(args, ScoringOptions.allOptions());
+    ScoringConfig config = ScoringOptions.config(options);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    if (env.getCheckpointInterval() <= 0) {
-      env.enableCheckpointing(10_000);
-    }
-    onKafka(bootstrap, client, prefix, config).execute(env);
+    env.enableCheckpointing(
+        JobOptions.checkpointInterval(options).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    onKafka(
+            options.get(JobOptions.BOOTSTRAP_SERVERS),
+            JobOptions.kafkaProperties(options),
+            JobOptions.topicPrefix(options),
+            config)
+        .execute(env);
   }
 }

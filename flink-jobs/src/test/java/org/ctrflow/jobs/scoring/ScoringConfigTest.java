@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import org.apache.flink.util.ParameterTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,7 +11,11 @@ import org.junit.jupiter.api.Timeout;
 class ScoringConfigTest {
 
   private static ScoringConfig parse(String... args) {
-    return ScoringConfig.fromArgs(ParameterTool.fromArgs(args));
+    String[] all = new String[args.length + 2];
+    all[0] = "--bootstrap-servers";
+    all[1] = "127.0.0.1:9092";
+    System.arraycopy(args, 0, all, 2, args.length);
+    return ScoringOptions.parse(all);
   }
 
   @Test
@@ -29,9 +32,8 @@ class ScoringConfigTest {
         .containsExactly(64, 20L);
 
     ScoringConfig committee =
-        parse(
-            "--models", "finalmlp, memnet", "--strategy", "committee", "--labels-per-minute", "5");
-    assertThat(committee.models()).isEqualTo(List.of("finalmlp", "memnet"));
+        parse("--models", "finalmlp, nmn", "--strategy", "committee", "--labels-per-minute", "5");
+    assertThat(committee.models()).isEqualTo(List.of("finalmlp", "nmn"));
     assertThat(committee.primary()).isEqualTo("finalmlp");
     assertThat(committee.labelsPerMinute()).isEqualTo(5);
   }
@@ -47,13 +49,17 @@ class ScoringConfigTest {
     assertThatThrownBy(() -> parse("--labels-per-minute", "0"))
         .hasMessageStartingWith("labels-per-minute: must be a number > 0, such as 60");
     assertThatThrownBy(() -> parse("--labels-per-minute", "lots"))
-        .hasMessage("labels-per-minute: must be a number, such as 60, was lots");
+        .hasMessageStartingWith("--labels-per-minute: 'lots' is not valid")
+        .hasMessageEndingWith("e.g. 60.0");
     assertThatThrownBy(() -> parse("--diversity-window-ms", "-1"))
         .hasMessageStartingWith("diversity-window-ms: must be >= 0");
     assertThatThrownBy(() -> parse("--batch-size", "0"))
         .hasMessage("batch-size: must be between 1 and 65536, such as 256, was 0");
     assertThatThrownBy(() -> parse("--batch-size", "many"))
-        .hasMessage("batch-size: must be an integer, such as 256, was many");
+        .hasMessageStartingWith("--batch-size: 'many' is not valid")
+        .hasMessageEndingWith("e.g. 256");
+    assertThatThrownBy(() -> parse("--batch-sise", "64"))
+        .hasMessageStartingWith("--batch-sise: unknown option; valid options: [batch-size,");
     assertThatThrownBy(() -> parse("--max-batch-delay-ms", "0"))
         .hasMessage("max-batch-delay-ms: must be between 1 and 60000, such as 5, was 0");
   }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.util.ParameterTool;
 import org.ctrflow.connectors.generator.GeneratorConfig;
 import org.ctrflow.jobs.join.LabelJoinOptions;
 import org.ctrflow.jobs.scoring.ScoringConfig;
+import org.ctrflow.jobs.scoring.ScoringOptions;
 import org.ctrflow.jobs.submit.JobArguments;
 import org.ctrflow.jobs.training.TrainingJobOptions;
 import org.ctrflow.jobs.training.TrainingSetup;
@@ -62,8 +62,7 @@ class DemoJobsTest {
             TrainingJobOptions.parse(jobs.get(1).args().toArray(String[]::new)));
     assertThat(setup.modelNames()).containsExactly("finalmlp", "dnn");
 
-    ScoringConfig scoring =
-        ScoringConfig.fromArgs(ParameterTool.fromArgs(jobs.get(2).args().toArray(String[]::new)));
+    ScoringConfig scoring = ScoringOptions.parse(jobs.get(2).args().toArray(String[]::new));
     assertThat(scoring.models()).containsExactly("finalmlp", "dnn");
     assertThat(scoring.modelStore()).isEqualTo(dir.resolve("models").toString());
     assertThat(scoring.labelsPerMinute()).isEqualTo(240.0);
