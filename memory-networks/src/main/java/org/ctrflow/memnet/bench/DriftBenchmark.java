@@ -79,7 +79,11 @@ public final class DriftBenchmark {
   public void run(List<Variant> variants, PrintWriter out, Path svg) throws IOException {
     DriftStream stream = DriftStream.generate(generator, count);
     List<Long> drifts =
-        generator.drift().steps().stream().map(DriftStep::atEvent).filter(t -> t < count).toList();
+        generator.drift().steps().stream()
+            .map(DriftStep::atEvent)
+            .filter(t -> t < count)
+            .distinct() // steps at one event are one drift
+            .toList();
     out.printf(
         "stream: %,d events, %d fields, %,d rows, CTR %.4f, drifts at %s, window %,d, batch %d%n",
         count,
