@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -16,6 +17,7 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.ctrflow.launcher.cluster.ClusterSettings;
 import org.ctrflow.launcher.cluster.FlinkRestClient;
 import org.ctrflow.launcher.cluster.StandaloneFlinkCluster;
+import org.ctrflow.launcher.submit.SubmitCommand;
 
 /**
  * The Flink cluster the demo's jobs run on: a MiniCluster inside this JVM (default; its web UI on a
@@ -31,10 +33,17 @@ final class FlinkRuntime implements AutoCloseable {
 
   private final URI restUrl;
   private final AutoCloseable stop;
+  private final List<String> jobJars;
 
-  private FlinkRuntime(URI restUrl, AutoCloseable stop) {
+  /**
+   * @param jobJars jars shipped with every job (pipeline.jars): none for the MiniCluster, which
+   *     shares this JVM's class path; the shaded job jar for the session cluster, whose class path
+   *     is a flink-dist one without the Kafka connector
+   */
+  private FlinkRuntime(URI restUrl, AutoCloseable stop, List<String> jobJars) {
     this.restUrl = restUrl;
     this.stop = stop;
+    this.jobJars = jobJars;
   }
 
   /** A MiniCluster with one TaskManager, checkpoints under {@code checkpoints}. */
@@ -56,12 +65,19 @@ final class FlinkRuntime implements AutoCloseable {
                 .build());
     cluster.start();
     URI rest = cluster.getRestAddress().get();
-    return new FlinkRuntime(rest, cluster);
+    return new FlinkRuntime(rest, cluster, List.of());
   }
 
   /** The standalone session cluster, its state and PID files under {@code dir}. */
   static FlinkRuntime sessionCluster(java.nio.file.Path dir, PrintWriter progress)
       throws Exception {
+    java.nio.file.Path jobJar = SubmitCommand.defaultJar();
+    if (!java.nio.file.Files.isRegularFile(jobJar)) {
+      throw new IOException(
+          "--cluster needs the shaded job jar, "
+              + jobJar
+              + "; build it with ./mvnw -B -pl flink-jobs -am package -DskipTests");
+    }
     StandaloneFlinkCluster cluster =
         new StandaloneFlinkCluster(dir, System.getProperty("java.class.path"), progress);
     ClusterSettings d = ClusterSettings.defaults();
@@ -74,7 +90,7 @@ final class FlinkRuntime implements AutoCloseable {
             ClusterSettings.memory("3g", "--tm-memory"));
     cluster.start(settings, SESSION_START_TIMEOUT);
     URI rest = URI.create("http://127.0.0.1:" + settings.restPort() + "/");
-    return new FlinkRuntime(rest, cluster::stop);
+    return new FlinkRuntime(rest, cluster::stop, List.of(jobJar.toUri().toURL().toString()));
   }
 
   URI restUrl() {
@@ -91,7 +107,11 @@ final class FlinkRuntime implements AutoCloseable {
    * @param extra Flink settings for the job, e.g. its checkpoint interval
    */
   void submit(String mainClass, List<String> args, Configuration extra) throws Exception {
-    ContextEnvironment.install(restUrl.getHost(), restUrl.getPort(), extra);
+    Configuration job = new Configuration(extra);
+    if (!jobJars.isEmpty()) {
+      job.set(PipelineOptions.JARS, jobJars);
+    }
+    ContextEnvironment.install(restUrl.getHost(), restUrl.getPort(), job);
     try {
       Class.forName(mainClass)
           .getMethod("main", String[].class)

@@ -96,7 +96,7 @@ public final class SubmitCommand implements Callable<Integer> {
   }
 
   /** The newest job jar under {@code flink-jobs/target} of the ctrflow checkout. */
-  static Path defaultJar() throws IOException {
+  public static Path defaultJar() throws IOException {
     Path home = Path.of(System.getProperty("ctrflow.home", ".")).toAbsolutePath();
     Path target = home.resolve("flink-jobs/target");
     Path newest = target.resolve(JAR_GLOB.replace("*", "<version>"));

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * The issue's acceptance run: {@code ctrflow demo --duration 90s} from the packaged distribution
  * (launcher jar + lib, the labeling queue's jar + lib) in a child JVM, as {@code bin/ctrflow} runs
  * it. While it runs, headless Chromium checks the live dashboard's charts (skipped without
- * Chromium); after it ends, its summary and the process table are checked.
+ * Chromium); after it ends, its summary and the process table are checked. The same run with {@code
+ * --cluster} checks the session-cluster mode.
  */
 @Timeout(900)
 class DemoIT {
@@ -49,6 +50,20 @@ class DemoIT {
 
   @Test
   void theWholeLoopRunsForNinetySecondsAndLeavesNothingBehind() throws Exception {
+    run("demo-it", RUN, List.of(), true);
+  }
+
+  /**
+   * {@code --cluster}: the same loop with the jobs on the standalone session cluster (own
+   * JobManager and TaskManager JVMs, the shaded job jar shipped with each job); no dashboard check.
+   */
+  @Test
+  void theSessionClusterModeRunsTheSameLoop() throws Exception {
+    run("demo-cluster-it", Duration.ofSeconds(60), List.of("--cluster"), false);
+  }
+
+  private void run(String name, Duration length, List<String> extra, boolean checkDashboard)
+      throws Exception {
     Path jar = HOME.resolve("launcher/target/ctrflow.jar");
     Path lib = HOME.resolve("launcher/target/lib");
     Path queueJar =
@@ -56,10 +71,10 @@ class DemoIT {
     Assumptions.assumeTrue(
         Files.isRegularFile(jar) && Files.isDirectory(lib) && Files.isRegularFile(queueJar),
         "skipping: needs the packaged launcher and labeling queue (./mvnw verify packages both)");
-    Path state = HOME.resolve("launcher/target/demo-it-state");
+    Path state = HOME.resolve("launcher/target/" + name + "-state");
     RunDirectory.deleteTree(state);
-    Path stdout = HOME.resolve("launcher/target/demo-it.out");
-    Path stderr = HOME.resolve("launcher/target/demo-it.err");
+    Path stdout = HOME.resolve("launcher/target/" + name + ".out");
+    Path stderr = HOME.resolve("launcher/target/" + name + ".err");
 
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -72,11 +87,12 @@ class DemoIT {
         List.of(
             "demo",
             "--duration",
-            RUN.toSeconds() + "s",
+            length.toSeconds() + "s",
             "--state-dir",
             state.toString(),
             "--dashboard-port",
             "0"));
+    cmd.addAll(extra);
     ProcessBuilder builder =
         new ProcessBuilder(cmd)
             .redirectOutput(stdout.toFile())
@@ -91,7 +107,7 @@ class DemoIT {
     long launched = System.nanoTime();
     Process demo = builder.start();
     try {
-      runUntilItEnds(demo, launched, stdout, stderr, phases);
+      runUntilItEnds(demo, launched, stdout, stderr, phases, length, checkDashboard);
       checkSummaryAndProcesses(demo, state);
     } catch (AssertionError | Exception e) {
       throw new AssertionError(
@@ -111,7 +127,7 @@ class DemoIT {
       if (demo.isAlive()) {
         PidFile.terminate(demo.toHandle(), Duration.ofSeconds(20));
       }
-      System.out.println("DemoIT phases: " + String.join("; ", phases));
+      System.out.println("DemoIT " + name + " phases: " + String.join("; ", phases));
     }
   }
 
@@ -121,7 +137,14 @@ class DemoIT {
    * end; notes how long each phase took in {@code phases}.
    */
   private static void runUntilItEnds(
-      Process demo, long launched, Path stdout, Path stderr, List<String> phases) throws Exception {
+      Process demo,
+      long launched,
+      Path stdout,
+      Path stderr,
+      List<String> phases,
+      Duration length,
+      boolean checkDashboard)
+      throws Exception {
     String dashboard = awaitLine(demo, stdout, DASHBOARD, "a dashboard URL");
     phases.add(String.format("dashboard URL after %.1f s", secondsSince(launched)));
     String up = awaitLine(demo, stderr, UP, "'everything is up'");
@@ -129,14 +152,16 @@ class DemoIT {
     phases.add(
         String.format(
             "everything up after %.1f s (the demo's own count: %s s)", secondsSince(launched), up));
-    if (HeadlessChromium.installed()) {
+    if (!checkDashboard) {
+      phases.add("the dashboard is checked by the MiniCluster run");
+    } else if (HeadlessChromium.installed()) {
       try (DashboardBrowser browser = DashboardBrowser.open(dashboard)) {
         phases.add(
             String.format("Chromium showed the page %.1f s after up", secondsSince(upNanos)));
         long waitFrom = System.nanoTime() - upNanos;
         Map<DashboardBrowser.SeriesCheck, Duration> met =
             browser.awaitCharts(
-                DashboardBrowser.demoChecks(MODELS, MIN_POINTS), RUN, demo::isAlive);
+                DashboardBrowser.demoChecks(MODELS, MIN_POINTS), length, demo::isAlive);
         met.forEach(
             (check, after) ->
                 phases.add(
