@@ -7,6 +7,7 @@ import org.apache.flink.configuration.description.HtmlFormatter;
 import org.apache.flink.util.TimeUtils;
 import org.ctrflow.connectors.testing.GeneratedDocs;
 import org.ctrflow.jobs.join.LabelJoinOptions;
+import org.ctrflow.jobs.scoring.ScoringOptions;
 import org.ctrflow.jobs.training.TrainingJobOptions;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,8 @@ class JobOptionsReferenceTest {
     GeneratedDocs.assertSection(
         "docs/configuration.md", "label-join", table(LabelJoinOptions.allOptions()));
     GeneratedDocs.assertSection("docs/configuration.md", "training", table(TrainingJobOptions.ALL));
+    GeneratedDocs.assertSection(
+        "docs/configuration.md", "scoring", table(ScoringOptions.allOptions()));
   }
 
   /** One Markdown table row per option: {@code --key}, default (blank: required), description. */
