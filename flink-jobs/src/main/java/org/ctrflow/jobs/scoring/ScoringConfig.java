@@ -110,19 +110,15 @@ public record ScoringConfig(
               + diversityWindowMillis);
     }
     // Bounds keep a batch's tensors small and a request's wait far below a checkpoint interval.
-    if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+    requireBetween(ScoringOptions.BATCH_SIZE.key(), batchSize, MAX_BATCH_SIZE, 256);
+    requireBetween(
+        ScoringOptions.MAX_BATCH_DELAY_MS.key(), maxBatchDelayMillis, MAX_BATCH_DELAY_MILLIS, 5);
+  }
+
+  private static void requireBetween(String key, long value, long max, long example) {
+    if (value < 1 || value > max) {
       throw new IllegalArgumentException(
-          "batch-size: must be between 1 and "
-              + MAX_BATCH_SIZE
-              + ", such as 256, was "
-              + batchSize);
-    }
-    if (maxBatchDelayMillis < 1 || maxBatchDelayMillis > MAX_BATCH_DELAY_MILLIS) {
-      throw new IllegalArgumentException(
-          "max-batch-delay-ms: must be between 1 and "
-              + MAX_BATCH_DELAY_MILLIS
-              + ", such as 5, was "
-              + maxBatchDelayMillis);
+          key + ": must be between 1 and " + max + ", such as " + example + ", was " + value);
     }
   }
 
