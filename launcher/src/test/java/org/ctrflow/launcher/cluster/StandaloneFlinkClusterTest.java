@@ -1,12 +1,11 @@
 package org.ctrflow.launcher.cluster;
 
+import static org.ctrflow.launcher.testing.CtrflowRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -17,8 +16,9 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.awaitility.Awaitility;
 import org.ctrflow.connectors.testing.Ports;
-import org.ctrflow.launcher.CtrflowCommand;
 import org.ctrflow.launcher.process.PidFile;
+import org.ctrflow.launcher.testing.CtrflowRun;
+import org.ctrflow.launcher.testing.CtrflowRun.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,23 +42,8 @@ class StandaloneFlinkClusterTest {
   @Timeout(240)
   void startsRunsAJobAndStopsWithoutLeftovers() throws Exception {
     int restPort = Ports.freeLoopbackPort();
-    String[] start = {
-      "cluster",
-      "start",
-      "--state-dir",
-      state.toString(),
-      "--rest-port",
-      "" + restPort,
-      "--rpc-port",
-      "" + Ports.freeLoopbackPort(),
-      "--slots",
-      "2",
-      // Builds sharing the machine can slow start-up well past its usual 10-30 s.
-      "--timeout",
-      "150"
-    };
-
-    Result started = run(start);
+    int rpcPort = Ports.freeLoopbackPort();
+    Result started = CtrflowRun.startCluster(state, restPort, rpcPort);
     System.out.println(started.output()); // start-up time and URLs, kept in the surefire report
     assertEquals(0, started.code(), started.output());
     assertTrue(started.output().contains("http://127.0.0.1:" + restPort), started.output());
@@ -69,7 +54,7 @@ class StandaloneFlinkClusterTest {
     assertEquals(2, overview.slotsTotal(), overview.toString());
     assertEquals(0, run("cluster", "status", "--state-dir", state.toString()).code());
 
-    Result again = run(start);
+    Result again = CtrflowRun.startCluster(state, restPort, rpcPort);
     assertEquals(0, again.code(), again.output());
     assertTrue(again.output().contains("already running"), again.output());
 
@@ -162,16 +147,6 @@ class StandaloneFlinkClusterTest {
       assertEquals(1, start.code(), start.output());
       assertFalse(start.output().contains("already running"), start.output());
       assertTrue(start.output().contains("--rest-port"), start.output());
-    }
-  }
-
-  private record Result(int code, String output) {}
-
-  private static Result run(String... args) {
-    StringWriter output = new StringWriter();
-    try (PrintWriter writer = new PrintWriter(output, true)) {
-      int code = CtrflowCommand.commandLine().setOut(writer).setErr(writer).execute(args);
-      return new Result(code, output.toString());
     }
   }
 

@@ -1,9 +1,8 @@
 package org.ctrflow.launcher.submit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ctrflow.launcher.testing.CtrflowRun.run;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +25,9 @@ import org.ctrflow.connectors.testing.Ports;
 import org.ctrflow.connectors.testing.TopicRecords;
 import org.ctrflow.connectors.testing.TopicRecords.Entry;
 import org.ctrflow.connectors.topics.Topic;
-import org.ctrflow.launcher.CtrflowCommand;
 import org.ctrflow.launcher.cluster.FlinkRestClient;
+import org.ctrflow.launcher.testing.CtrflowRun;
+import org.ctrflow.launcher.testing.CtrflowRun.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -66,20 +66,7 @@ class JobSubmissionIT {
       admin.createTopics(Topic.specs(prefix));
     }
     int restPort = Ports.freeLoopbackPort();
-    Result started =
-        run(
-            "cluster",
-            "start",
-            "--state-dir",
-            state.toString(),
-            "--rest-port",
-            "" + restPort,
-            "--rpc-port",
-            "" + Ports.freeLoopbackPort(),
-            "--slots",
-            "2",
-            "--timeout",
-            "150");
+    Result started = CtrflowRun.startCluster(state, restPort, Ports.freeLoopbackPort());
     assertThat(started.code()).as(started.output()).isZero();
     String url = "http://127.0.0.1:" + restPort;
     FlinkRestClient rest = new FlinkRestClient(URI.create(url));
@@ -209,15 +196,5 @@ class JobSubmissionIT {
 
   private static Entry click(String id, long time) {
     return Entry.of(id, EventSerde.CLICK.serialize(new Click(id, time)));
-  }
-
-  private record Result(int code, String output) {}
-
-  private static Result run(String... args) {
-    StringWriter output = new StringWriter();
-    try (PrintWriter writer = new PrintWriter(output, true)) {
-      int code = CtrflowCommand.commandLine().setOut(writer).setErr(writer).execute(args);
-      return new Result(code, output.toString());
-    }
   }
 }

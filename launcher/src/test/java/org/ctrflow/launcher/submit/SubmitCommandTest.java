@@ -2,11 +2,9 @@ package org.ctrflow.launcher.submit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.ctrflow.connectors.testing.Ports;
-import org.ctrflow.launcher.CtrflowCommand;
+import org.ctrflow.launcher.testing.CtrflowRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,11 +40,8 @@ class SubmitCommandTest {
   }
 
   private static String run(int expectedCode, String... args) {
-    StringWriter output = new StringWriter();
-    try (PrintWriter writer = new PrintWriter(output, true)) {
-      int code = CtrflowCommand.commandLine().setOut(writer).setErr(writer).execute(args);
-      assertThat(code).as(output.toString()).isEqualTo(expectedCode);
-      return output.toString();
-    }
+    CtrflowRun.Result result = CtrflowRun.run(args);
+    assertThat(result.code()).as(result.output()).isEqualTo(expectedCode);
+    return result.output();
   }
 }
