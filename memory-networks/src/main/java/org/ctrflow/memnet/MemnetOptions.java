@@ -56,7 +56,12 @@ public record MemnetOptions(
           new Key("controller.units", "128", "hidden widths of f_r and f_w, e.g. 128 or 256,128"),
           new Key("sg.units", "64", "hidden widths of the synthetic-gradient modules, e.g. 64"),
           new Key("sg.label", "true", "S_φ is conditioned on the label (true or false)"),
-          new Key("fast.enabled", "true", "synthetic-gradient fast learning (true or false)"),
+          new Key(
+              "fast.enabled",
+              "false",
+              "synthetic-gradient fast learning (true or false); off by default: on Frappe it"
+                  + " does not help and with the read controller it diverges"
+                  + " (docs/memory-networks.md)"),
           new Key("fast.lr", "0.01", "η_fast, the fast path's SGD step (number >= 0)"),
           new Key("fast.batch", "64", "examples per fast update (positive integer)"),
           new Key(

@@ -45,6 +45,8 @@ final class Fixtures {
         "8",
         "sg.units",
         "8",
+        "fast.enabled",
+        "true",
         "fast.batch",
         "8",
         "fast.lr",

@@ -13,16 +13,16 @@ class MemnetOptionsTest {
   void defaultsAndOverrides() {
     MemnetOptions d = MemnetOptions.defaults();
     assertThat(d.slots()).isEqualTo(32);
-    assertThat(d.fast()).isTrue();
+    assertThat(d.fast()).isFalse();
     assertThat(d.fastRead() && d.fastWrite()).isTrue();
     MemnetOptions o =
         MemnetOptions.parse(
             Map.of(
-                "fast.controllers", "write", "controller.units", "16, 8", "fast.enabled", "false"));
+                "fast.controllers", "write", "controller.units", "16, 8", "fast.enabled", "true"));
     assertThat(o.fastRead()).isFalse();
     assertThat(o.fastWrite()).isTrue();
     assertThat(o.controllerUnits()).isEqualTo(List.of(16, 8));
-    assertThat(o.fast()).isFalse();
+    assertThat(o.fast()).isTrue();
   }
 
   @Test

@@ -18,7 +18,10 @@ final class TrainingFixtures {
 
   private TrainingFixtures() {}
 
-  /** A small model (d = 4, tiny MLPs) over Frappe's 10 fields, quick to train and snapshot. */
+  /**
+   * A small model (d = 4, tiny MLPs) over Frappe's 10 fields, quick to train and snapshot; the
+   * memory models with their fast path on, so that their fast-learned controllers are covered.
+   */
   static CtrModelConfig small(String model) {
     return new CtrModelConfig(
         model,
@@ -34,7 +37,8 @@ final class TrainingFixtures {
         List.of(0),
         List.of(1),
         2,
-        0f);
+        0f,
+        model.startsWith("nmn") ? Map.of("fast.enabled", "true") : Map.of());
   }
 
   static TrainingSetup setup(

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -268,7 +269,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   }
 
   private JobClient startScoring(String bootstrap, String store) throws Exception {
-    StreamExecutionEnvironment scoring = local(new Configuration());
+    Configuration sc = new Configuration();
+    if (System.getProperty("bt") != null) {
+      sc.set(
+          org.apache.flink.configuration.ExecutionOptions.BUFFER_TIMEOUT,
+          Duration.ofMillis(Long.getLong("bt")));
+    }
+    StreamExecutionEnvironment scoring = local(sc);
     ScoringJob.onKafka(bootstrap, new Properties(), PREFIX, scoringConfig(store)).build(scoring);
     return scoring.executeAsync("bench scoring");
   }
@@ -282,8 +289,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         .withBatching(scoringBatchSize, scoringBatchDelayMs);
   }
 
-  private StreamExecutionEnvironment local(Configuration conf) {
+  private StreamExecutionEnvironment local(Configuration conf) throws java.io.IOException {
     conf.set(RestOptions.BIND_PORT, "0");
+    // Not the JobManager's heap (5 MB per state): the scoring job holds the requests that come
+    // before the first model, a large backlog on a big --dataset.
+    conf.set(
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+        Files.createTempDirectory("ctrflow-bench-checkpoints-").toUri().toString());
     // A failure ends the job, and the watch reports it, instead of restarting it forever.
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);

@@ -37,8 +37,8 @@ public final class DriftBenchmark {
       List.of(
           new Variant("finalmlp", "finalmlp", Map.of()),
           new Variant("memnet-slow", "memnet", Map.of("fast.enabled", "false")),
-          new Variant("memnet-fast", "memnet", Map.of()),
-          new Variant("hybrid-fast", "hybrid", Map.of()));
+          new Variant("memnet-fast", "memnet", Map.of("fast.enabled", "true")),
+          new Variant("hybrid-fast", "hybrid", Map.of("fast.enabled", "true")));
 
   private final GeneratorConfig generator;
   private final int count;
