@@ -81,8 +81,13 @@ public final class LabelJoinJob {
     outputs.deadLetters().sinkTo(deadLetters).name("dead letters").uid("dead-letter-sink");
   }
 
-  /** Adds sources and operators to {@code env}; the caller connects the outputs. */
+  /**
+   * Adds sources and operators to {@code env}; the caller connects the outputs. Turns on object
+   * reuse: every event is an immutable record, so chained operators may pass them on without a
+   * defensive copy.
+   */
   public Outputs build(StreamExecutionEnvironment env) {
+    env.getConfig().enableObjectReuse();
     SingleOutputStreamOperator<Impression> parsedImpressions =
         parse(env, impressions, eventTimeWatermarks(), Impression.class, "impressions");
     SingleOutputStreamOperator<Click> parsedClicks =

@@ -63,14 +63,21 @@ public final class ScoringJob {
     this.config = config;
   }
 
-  /** Adds the job's operators to {@code env}. */
+  /**
+   * Adds the job's operators to {@code env}, and turns on object reuse: every event is an immutable
+   * record, so chained operators may pass them on without a defensive copy.
+   */
   public void build(StreamExecutionEnvironment env) {
+    env.getConfig().enableObjectReuse();
     SingleOutputStreamOperator<ScoreRequest> parsedRequests =
         env.fromSource(requests, WatermarkStrategy.noWatermarks(), "score-requests")
             .uid("score-requests-source")
             .process(new EventParser<>(ScoreRequest.class))
             .uid("parse-score-requests")
             .name("parse score requests");
+    // A request waits at most max-batch-delay-ms for its batch; it should not wait longer in a
+    // network buffer on its way to the scorer (Flink flushes those every 100 ms by default).
+    parsedRequests.setBufferTimeout(config.maxBatchDelayMillis());
     // One partition, compacted: a single reader keeps the updates in their published order.
     SingleOutputStreamOperator<ModelUpdate> parsedUpdates =
         env.fromSource(modelUpdates, WatermarkStrategy.noWatermarks(), "model-updates")

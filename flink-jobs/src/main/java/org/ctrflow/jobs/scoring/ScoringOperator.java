@@ -46,9 +46,10 @@ import org.ctrflow.models.snapshot.ModelUpdateFollower.Rejected;
  * checkpoint and grow the checkpoint; it holds at most one batch, a few milliseconds of traffic.
  *
  * <p><b>Before the first model.</b> Requests that come before the primary model's first version are
- * held in state (they cannot be scored yet) and scored when it arrives. Every prediction is stamped
- * with the model name and version; samples the budget selects go to the {@link #LABEL_REQUESTS}
- * side output.
+ * held in state (they cannot be scored yet) and scored when it arrives. They are held as their
+ * serialized JSON: every checkpoint copies and writes the whole held list, and copying a byte array
+ * costs a fraction of copying a request with its feature maps. Every prediction is stamped with the
+ * model name and version; samples the budget selects go to the {@link #LABEL_REQUESTS} side output.
  *
  * <p><b>State</b> (the names the former broadcast function used, so savepoints still map):
  * broadcast {@link #MODEL_LOG} (per model, the last snapshot announcement taken and the delta
@@ -80,12 +81,12 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
   private transient RequestScorer scorer;
   private transient BudgetedSelector selector;
   private transient DiversityGuard guard;
-  private transient List<ScoreRequest> held;
+  private transient List<byte[]> held;
   private transient List<Pending> batch;
   private transient ScheduledFuture<?> batchTimer;
   private transient Map<String, Long> nextSequence;
   private transient BroadcastState<String, byte[]> modelLog;
-  private transient ListState<ScoreRequest> heldState;
+  private transient ListState<byte[]> heldState;
   private transient ListState<byte[]> selectorState;
   private transient ListState<byte[]> guardState;
   private transient Counter scored;
@@ -123,7 +124,8 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
     modelLog = store.getBroadcastState(MODEL_LOG);
     heldState =
         store.getListState(
-            new ListStateDescriptor<>("held-requests", TypeInformation.of(ScoreRequest.class)));
+            new ListStateDescriptor<>(
+                "held-requests-json", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     selectorState =
         store.getListState(
             new ListStateDescriptor<>(
@@ -187,7 +189,7 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
   @Override
   public void processElement1(StreamRecord<ScoreRequest> element) {
     if (models.primary().isEmpty()) {
-      held.add(element.getValue());
+      held.add(EventSerde.SCORE_REQUEST.serialize(element.getValue()));
       return;
     }
     buffer(new Pending(element.getValue(), element.getTimestamp(), element.hasTimestamp()));
@@ -275,8 +277,8 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
       return;
     }
     LOG.info("primary model loaded: scoring {} held requests", held.size());
-    for (ScoreRequest request : held) {
-      buffer(new Pending(request, 0, false));
+    for (byte[] request : held) {
+      buffer(new Pending(EventSerde.SCORE_REQUEST.deserialize(request), 0, false));
     }
     held.clear();
   }

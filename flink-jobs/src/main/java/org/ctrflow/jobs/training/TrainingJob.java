@@ -59,8 +59,12 @@ public final class TrainingJob {
     this.setup = setup;
   }
 
-  /** Adds the whole job to {@code env}. */
+  /**
+   * Adds the whole job to {@code env}, and turns on object reuse: every event is an immutable
+   * record, so chained operators may pass them on without a defensive copy.
+   */
   public void build(StreamExecutionEnvironment env) {
+    env.getConfig().enableObjectReuse();
     train(parsedExamples(env));
   }
 

@@ -22,6 +22,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -110,6 +111,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       description = "Checkpoint interval of the three jobs (default: ${DEFAULT-VALUE}).")
   long checkpointMs = 1_000;
 
+  /** This run's model store and checkpoints, deleted at the end. */
+  private Path work;
+
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(dataset)) {
@@ -139,8 +143,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
     List<Impression> impressions =
         events.stream().filter(e -> e instanceof Impression).map(e -> (Impression) e).toList();
+    work = Files.createTempDirectory("ctrflow-bench-pipeline-");
+    try {
+      return run(events, impressions);
+    } finally {
+      FileUtils.deleteDirectory(work.toFile());
+    }
+  }
+
+  private int run(List<Event> events, List<Impression> impressions) throws Exception {
     int rows = impressions.size();
-    Path store = Files.createTempDirectory("ctrflow-bench-models-");
+    Path store = Files.createDirectories(work.resolve("models"));
     StageWatch watch =
         new StageWatch(Duration.ofSeconds(stallSeconds), Duration.ofSeconds(10), System.err);
     List<JobClient> jobs = new ArrayList<>();
@@ -269,13 +282,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   }
 
   private JobClient startScoring(String bootstrap, String store) throws Exception {
-    Configuration sc = new Configuration();
-    if (System.getProperty("bt") != null) {
-      sc.set(
-          org.apache.flink.configuration.ExecutionOptions.BUFFER_TIMEOUT,
-          Duration.ofMillis(Long.getLong("bt")));
-    }
-    StreamExecutionEnvironment scoring = local(sc);
+    StreamExecutionEnvironment scoring = local(new Configuration());
     ScoringJob.onKafka(bootstrap, new Properties(), PREFIX, scoringConfig(store)).build(scoring);
     return scoring.executeAsync("bench scoring");
   }
@@ -289,13 +296,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         .withBatching(scoringBatchSize, scoringBatchDelayMs);
   }
 
-  private StreamExecutionEnvironment local(Configuration conf) throws java.io.IOException {
+  private StreamExecutionEnvironment local(Configuration conf) {
     conf.set(RestOptions.BIND_PORT, "0");
-    // Not the JobManager's heap (5 MB per state): the scoring job holds the requests that come
-    // before the first model, a large backlog on a big --dataset.
+    // Files, not the JobManager's heap (5 MB per state): the scoring job holds the requests that
+    // come before the first model, a large backlog on a big --dataset.
     conf.set(
-        CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-        Files.createTempDirectory("ctrflow-bench-checkpoints-").toUri().toString());
+        CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
     // A failure ends the job, and the watch reports it, instead of restarting it forever.
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
