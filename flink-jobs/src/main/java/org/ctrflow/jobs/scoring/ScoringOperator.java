@@ -51,11 +51,12 @@ import org.ctrflow.models.snapshot.ModelUpdateFollower.Rejected;
  * costs a fraction of copying a request with its feature maps. Every prediction is stamped with the
  * model name and version; samples the budget selects go to the {@link #LABEL_REQUESTS} side output.
  *
- * <p><b>State</b> (the names the former broadcast function used, so savepoints still map):
- * broadcast {@link #MODEL_LOG} (per model, the last snapshot announcement taken and the delta
- * chunks taken since; see {@link FollowedModels}), and per instance the held requests, the selector
- * (56 bytes) and the diversity guard. A corrupt or out-of-order update is rejected by the follower
- * and logged; scoring continues on the last good version.
+ * <p><b>State</b>: broadcast {@link #MODEL_LOG} (per model, the last snapshot announcement taken
+ * and the delta chunks taken since; see {@link FollowedModels}), and per instance the held requests
+ * ({@code held-requests-json}), the selector (56 bytes) and the diversity guard. All but the held
+ * requests keep the names the former broadcast function used, so its savepoints still map; held
+ * requests of such a savepoint are not read. A corrupt or out-of-order update is rejected by the
+ * follower and logged; scoring continues on the last good version.
  */
 public class ScoringOperator extends AbstractStreamOperator<Prediction>
     implements TwoInputStreamOperator<ScoreRequest, ModelUpdate, Prediction>, BoundedMultiInput {
