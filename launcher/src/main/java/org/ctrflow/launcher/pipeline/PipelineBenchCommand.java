@@ -56,13 +56,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ctrflow bench pipeline}: the label-join, training and scoring jobs in this JVM (local
- * Flink, parallelism 2 each) against an in-JVM Kafka broker. First the whole Frappe file goes in at
- * once (impressions, clicks and a score request per impression): events/s until every example is
- * committed, trained and every request answered. Then score requests at a fixed rate: latency from
- * sending to the prediction being readable, {@code read_uncommitted} (processing) and {@code
- * read_committed} (what an exactly-once consumer sees, at the next checkpoint). Printed, never
- * asserted. A {@link StageWatch} ends each wait with an error naming the stages' counts when a job
- * fails or no stage progresses for {@code --stall-timeout-s}, instead of waiting in silence.
+ * Flink, parallelism 2 each unless --parallelism) against an in-JVM Kafka broker. First the whole
+ * Frappe file goes in at once (impressions, clicks and a score request per impression): events/s
+ * until every example is committed, trained and every request answered. Then score requests at a
+ * fixed rate: latency from sending to the prediction being readable, {@code read_uncommitted}
+ * (processing) and {@code read_committed} (what an exactly-once consumer sees, at the next
+ * checkpoint). Printed, never asserted. A {@link StageWatch} ends each wait with an error naming
+ * the stages' counts when a job fails or no stage progresses for {@code --stall-timeout-s}, instead
+ * of waiting in silence.
  */
 @Command(
     name = "pipeline",
@@ -111,6 +112,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       description = "Checkpoint interval of the three jobs (default: ${DEFAULT-VALUE}).")
   long checkpointMs = 1_000;
 
+  @Option(
+      names = "--parallelism",
+      description = "Parallelism of each of the three jobs (default: ${DEFAULT-VALUE}).")
+  int parallelism = 2;
+
   /** This run's model store and checkpoints, deleted at the end. */
   private Path work;
 
@@ -125,6 +131,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     if (rate < 1 || seconds < 1) {
       throw new IllegalArgumentException(
           "--rate and --seconds must be >= 1, e.g. --rate 1000 --seconds 20");
+    }
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("--parallelism must be >= 1, e.g. 2; was " + parallelism);
     }
     if (stallSeconds < 1) {
       throw new IllegalArgumentException(
@@ -304,7 +313,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         CheckpointingOptions.CHECKPOINTS_DIRECTORY, work.resolve("checkpoints").toUri().toString());
     // A failure ends the job, and the watch reports it, instead of restarting it forever.
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     env.enableCheckpointing(checkpointMs);
     return env;
   }
