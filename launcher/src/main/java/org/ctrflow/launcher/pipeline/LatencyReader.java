@@ -5,14 +5,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.HdrHistogram.Histogram;
-import org.ctrflow.connectors.events.EventSerde;
 
 /** Records the latency of each answer it reads, on its own thread, until stopped. */
 final class LatencyReader extends Thread {
   private final String bootstrap;
   private final String topic;
   private final String isolation;
+  private final Function<byte[], String> requestId;
   private final Map<String, Long> sentAt;
   private final Histogram h;
   private final CountDownLatch atEnd;
@@ -23,6 +24,7 @@ final class LatencyReader extends Thread {
       String bootstrap,
       String topic,
       String isolation,
+      Function<byte[], String> requestId,
       Map<String, Long> sentAt,
       Histogram h,
       CountDownLatch atEnd,
@@ -31,6 +33,7 @@ final class LatencyReader extends Thread {
     this.bootstrap = bootstrap;
     this.topic = topic;
     this.isolation = isolation;
+    this.requestId = requestId;
     this.sentAt = sentAt;
     this.h = h;
     this.atEnd = atEnd;
@@ -53,7 +56,7 @@ final class LatencyReader extends Thread {
         c.poll(
             value -> {
               long now = System.nanoTime();
-              Long sent = sentAt.get(EventSerde.PREDICTION.deserialize(value).requestId());
+              Long sent = sentAt.get(requestId.apply(value));
               if (sent != null) {
                 h.recordValue(TimeUnit.NANOSECONDS.toMicros(now - sent));
                 answered++;

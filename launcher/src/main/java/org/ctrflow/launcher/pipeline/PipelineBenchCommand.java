@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -117,6 +118,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       description = "Parallelism of each of the three jobs (default: ${DEFAULT-VALUE}).")
   int parallelism = 2;
 
+  @Option(
+      names = "--hop-baseline",
+      description =
+          "Also time the request topic alone (sent -> readable, no job in between): the cost of"
+              + " one Kafka hop on this machine, under the same load.")
+  boolean hopBaseline;
+
   /** This run's model store and checkpoints, deleted at the end. */
   private Path work;
 
@@ -215,7 +223,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         watch.await(List.of(joined, learned, answered), t0 + TimeUnit.MINUTES.toNanos(15));
         long end = Math.max(Math.max(joined.doneAt(), answered.doneAt()), learned.doneAt());
         long in = events.size() + rows;
-        Histogram[] latency = latency(producer, bootstrap, impressions, watch);
+        List<Probe> probes = probes();
+        latency(producer, bootstrap, impressions, watch, probes);
         System.out.printf("| measure | value |%n|---|---|%n");
         System.out.printf(
             "| input events (impressions + clicks + score requests) | %,d (%,d + %,d + %,d) |%n",
@@ -231,8 +240,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         System.out.printf(
             "| scoring batches | up to %,d requests or %d ms |%n",
             scoringBatchSize, scoringBatchDelayMs);
-        row("request -> prediction, read_uncommitted", latency[0]);
-        row("request -> prediction, read_committed", latency[1]);
+        probes.forEach(p -> row(p.label(), p.latency()));
       } finally {
         cancelRunning(jobs);
       }
@@ -332,40 +340,67 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     return bounded ? builder.setBounded(OffsetsInitializer.latest()).build() : builder.build();
   }
 
-  /** Requests at {@link #rate}/s for {@link #seconds}; [0] read_uncommitted, [1] read_committed. */
-  private Histogram[] latency(
+  /** One latency reader: what it reads and how a record names its request. */
+  private record Probe(
+      String label,
+      Topic topic,
+      String isolation,
+      Function<byte[], String> requestId,
+      Histogram latency) {}
+
+  private List<Probe> probes() {
+    Function<byte[], String> prediction = v -> EventSerde.PREDICTION.deserialize(v).requestId();
+    List<Probe> probes = new ArrayList<>();
+    for (String isolation : List.of("read_uncommitted", "read_committed")) {
+      probes.add(
+          new Probe(
+              "request -> prediction, " + isolation,
+              Topic.PREDICTIONS,
+              isolation,
+              prediction,
+              new Histogram(3)));
+    }
+    if (hopBaseline) {
+      probes.add(
+          new Probe(
+              "request -> request topic only (one Kafka hop, no job)",
+              Topic.SCORE_REQUESTS,
+              "read_committed",
+              v -> EventSerde.SCORE_REQUEST.deserialize(v).requestId(),
+              new Histogram(3)));
+    }
+    return probes;
+  }
+
+  /** Requests at {@link #rate}/s for {@link #seconds}, each probe recording their latency. */
+  private void latency(
       KafkaProducer<byte[], byte[]> producer,
       String bootstrap,
       List<Impression> impressions,
-      StageWatch watch)
+      StageWatch watch,
+      List<Probe> probes)
       throws Exception {
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    Histogram[] h = {new Histogram(3), new Histogram(3)};
     int total = rate * seconds;
-    CountDownLatch atEnd = new CountDownLatch(2);
+    CountDownLatch atEnd = new CountDownLatch(probes.size());
     AtomicBoolean stop = new AtomicBoolean();
-    List<LatencyReader> readers =
-        List.of(
-            new LatencyReader(
-                bootstrap,
-                Topic.PREDICTIONS.name(PREFIX),
-                "read_uncommitted",
-                sentAt,
-                h[0],
-                atEnd,
-                stop),
-            new LatencyReader(
-                bootstrap,
-                Topic.PREDICTIONS.name(PREFIX),
-                "read_committed",
-                sentAt,
-                h[1],
-                atEnd,
-                stop));
+    List<LatencyReader> readers = new ArrayList<>();
+    for (Probe p : probes) {
+      readers.add(
+          new LatencyReader(
+              bootstrap,
+              p.topic().name(PREFIX),
+              p.isolation(),
+              p.requestId(),
+              sentAt,
+              p.latency(),
+              atEnd,
+              stop));
+    }
     try {
       if (!atEnd.await(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException(
-            "latency readers were not at the end of the predictions topic after 60 s");
+            "latency readers were not at the end of their topics after 60 s");
       }
       long start = System.nanoTime();
       long gap = 1_000_000_000L / rate;
@@ -377,18 +412,19 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         send(producer, new ScoreRequest(id, i.eventTime(), i.features(), i.numericFeatures()));
       }
       producer.flush();
-      watch.await(
-          List.of(
-              new StageWatch.Stage("answers read_uncommitted", total, readers.get(0)::answered),
-              new StageWatch.Stage("answers read_committed", total, readers.get(1)::answered)),
-          System.nanoTime() + TimeUnit.MINUTES.toNanos(5));
+      List<StageWatch.Stage> answered = new ArrayList<>();
+      for (int r = 0; r < readers.size(); r++) {
+        answered.add(
+            new StageWatch.Stage(
+                "answers, " + probes.get(r).label(), total, readers.get(r)::answered));
+      }
+      watch.await(answered, System.nanoTime() + TimeUnit.MINUTES.toNanos(5));
     } finally {
       stop.set(true);
       for (LatencyReader reader : readers) {
         reader.join(TimeUnit.SECONDS.toMillis(10));
       }
     }
-    return h;
   }
 
   private void row(String name, Histogram h) {
