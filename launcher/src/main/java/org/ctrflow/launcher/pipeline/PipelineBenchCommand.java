@@ -6,16 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
-import org.HdrHistogram.Histogram;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -59,12 +52,12 @@ import picocli.CommandLine.Option;
  * {@code ctrflow bench pipeline}: the label-join, training and scoring jobs in this JVM (local
  * Flink, parallelism 2 each unless --parallelism) against an in-JVM Kafka broker. First the whole
  * Frappe file goes in at once (impressions, clicks and a score request per impression): events/s
- * until every example is committed, trained and every request answered. Then score requests at a
- * fixed rate: latency from sending to the prediction being readable, {@code read_uncommitted}
- * (processing) and {@code read_committed} (what an exactly-once consumer sees, at the next
- * checkpoint). Printed, never asserted. A {@link StageWatch} ends each wait with an error naming
- * the stages' counts when a job fails or no stage progresses for {@code --stall-timeout-s}, instead
- * of waiting in silence.
+ * until every example is committed, trained and every request answered. Then ({@link LatencyPhase})
+ * score requests at a fixed rate: latency from sending to the prediction being readable, {@code
+ * read_uncommitted} (processing) and {@code read_committed} (what an exactly-once consumer sees, at
+ * the next checkpoint). Printed, never asserted. A {@link StageWatch} ends each wait with an error
+ * naming the stages' counts when a job fails or no stage progresses for {@code --stall-timeout-s},
+ * instead of waiting in silence.
  */
 @Command(
     name = "pipeline",
@@ -223,8 +216,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         watch.await(List.of(joined, learned, answered), t0 + TimeUnit.MINUTES.toNanos(15));
         long end = Math.max(Math.max(joined.doneAt(), answered.doneAt()), learned.doneAt());
         long in = events.size() + rows;
-        List<Probe> probes = probes();
-        latency(producer, bootstrap, impressions, watch, probes);
+        LatencyPhase phase = new LatencyPhase(bootstrap, PREFIX, rate, seconds, hopBaseline);
+        phase.run(producer, impressions, watch);
         System.out.printf("| measure | value |%n|---|---|%n");
         System.out.printf(
             "| input events (impressions + clicks + score requests) | %,d (%,d + %,d + %,d) |%n",
@@ -240,7 +233,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         System.out.printf(
             "| scoring batches | up to %,d requests or %d ms |%n",
             scoringBatchSize, scoringBatchDelayMs);
-        probes.forEach(p -> row(p.label(), p.latency()));
+        phase.printRows();
       } finally {
         cancelRunning(jobs);
       }
@@ -340,106 +333,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     return bounded ? builder.setBounded(OffsetsInitializer.latest()).build() : builder.build();
   }
 
-  /** One latency reader: what it reads and how a record names its request. */
-  private record Probe(
-      String label,
-      Topic topic,
-      String isolation,
-      Function<byte[], String> requestId,
-      Histogram latency) {}
-
-  private List<Probe> probes() {
-    Function<byte[], String> prediction = v -> EventSerde.PREDICTION.deserialize(v).requestId();
-    List<Probe> probes = new ArrayList<>();
-    for (String isolation : List.of("read_uncommitted", "read_committed")) {
-      probes.add(
-          new Probe(
-              "request -> prediction, " + isolation,
-              Topic.PREDICTIONS,
-              isolation,
-              prediction,
-              new Histogram(3)));
-    }
-    if (hopBaseline) {
-      probes.add(
-          new Probe(
-              "request -> request topic only (one Kafka hop, no job)",
-              Topic.SCORE_REQUESTS,
-              "read_committed",
-              v -> EventSerde.SCORE_REQUEST.deserialize(v).requestId(),
-              new Histogram(3)));
-    }
-    return probes;
-  }
-
-  /** Requests at {@link #rate}/s for {@link #seconds}, each probe recording their latency. */
-  private void latency(
-      KafkaProducer<byte[], byte[]> producer,
-      String bootstrap,
-      List<Impression> impressions,
-      StageWatch watch,
-      List<Probe> probes)
-      throws Exception {
-    Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    int total = rate * seconds;
-    CountDownLatch atEnd = new CountDownLatch(probes.size());
-    AtomicBoolean stop = new AtomicBoolean();
-    List<LatencyReader> readers = new ArrayList<>();
-    for (Probe p : probes) {
-      readers.add(
-          new LatencyReader(
-              bootstrap,
-              p.topic().name(PREFIX),
-              p.isolation(),
-              p.requestId(),
-              sentAt,
-              p.latency(),
-              atEnd,
-              stop));
-    }
-    try {
-      if (!atEnd.await(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException(
-            "latency readers were not at the end of their topics after 60 s");
-      }
-      long start = System.nanoTime();
-      long gap = 1_000_000_000L / rate;
-      for (int n = 0; n < total; n++) {
-        LockSupport.parkNanos(start + n * gap - System.nanoTime());
-        Impression i = impressions.get(n % impressions.size());
-        String id = "lat-" + n;
-        sentAt.put(id, System.nanoTime());
-        send(producer, new ScoreRequest(id, i.eventTime(), i.features(), i.numericFeatures()));
-      }
-      producer.flush();
-      List<StageWatch.Stage> answered = new ArrayList<>();
-      for (int r = 0; r < readers.size(); r++) {
-        answered.add(
-            new StageWatch.Stage(
-                "answers, " + probes.get(r).label(), total, readers.get(r)::answered));
-      }
-      watch.await(answered, System.nanoTime() + TimeUnit.MINUTES.toNanos(5));
-    } finally {
-      stop.set(true);
-      for (LatencyReader reader : readers) {
-        reader.join(TimeUnit.SECONDS.toMillis(10));
-      }
-    }
-  }
-
-  private void row(String name, Histogram h) {
-    System.out.printf(
-        "| %s at %,d/s, %,d requests: p50 / p99 / max | %.1f / %.1f / %.1f ms (%,d answered) |%n",
-        name,
-        rate,
-        rate * seconds,
-        h.getValueAtPercentile(50) / 1e3,
-        h.getValueAtPercentile(99) / 1e3,
-        h.getMaxValue() / 1e3,
-        h.getTotalCount());
-  }
-
-  private static void send(KafkaProducer<byte[], byte[]> producer, ScoreRequest r) {
+  /** Sends a score request to the bench topics, keyed by its id. */
+  static void send(KafkaProducer<byte[], byte[]> producer, ScoreRequest r) {
     producer.send(
         new ProducerRecord<>(
             Topic.SCORE_REQUESTS.name(PREFIX),
