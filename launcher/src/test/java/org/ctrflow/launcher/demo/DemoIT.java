@@ -205,8 +205,17 @@ class DemoIT {
     assertThat(s.path("humanExamplesTrained").asLong())
         .as("labels from request to training")
         .isGreaterThanOrEqualTo(1);
-    double auc = s.path("models").get(0).path("auc").asDouble();
-    assertThat(auc).as("progressive AUC of the served model").isGreaterThan(0.70);
+    // The recent window says whether the served model predicts the stream now. The progressive
+    // AUC since the start also counts the cold start and the scripted flip at 20,000 impressions,
+    // and where that lands in the run depends on the start-up time: a cluster-mode run had 0.6959
+    // since the start with 0.8220 over its window.
+    JsonNode primary = s.path("models").get(0);
+    assertThat(primary.path("windowAuc").asDouble())
+        .as("windowed AUC of the served model")
+        .isGreaterThan(0.75);
+    assertThat(primary.path("auc").asDouble())
+        .as("progressive AUC of the served model")
+        .isGreaterThan(0.60);
 
     // Nothing the demo started is alive: the PID files' processes, and any process whose
     // command line names the run directory (the queue JVM, a session cluster's JVMs).
