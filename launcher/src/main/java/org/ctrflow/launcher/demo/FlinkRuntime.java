@@ -76,7 +76,8 @@ final class FlinkRuntime implements AutoCloseable {
       throw new IOException(
           "--cluster needs the shaded job jar, "
               + jobJar
-              + "; build it with ./mvnw -B -pl flink-jobs -am package -DskipTests");
+              + "; build it with "
+              + SubmitCommand.BUILD_JOB_JAR);
     }
     StandaloneFlinkCluster cluster =
         new StandaloneFlinkCluster(dir, System.getProperty("java.class.path"), progress);

@@ -40,7 +40,7 @@ final class LatencyPhase {
   }
 
   /** One latency reader: what it reads and how a record names its request. */
-  record Probe(
+  private record Probe(
       String label,
       Topic topic,
       String isolation,

@@ -72,9 +72,7 @@ public final class SubmitCommand implements Callable<Integer> {
     if (!Files.isRegularFile(jobJar)) {
       throw new ParameterException(
           spec.commandLine(),
-          "--jar: no job jar at "
-              + jobJar
-              + "; build it with `./mvnw -pl flink-jobs -am package -DskipTests`.");
+          "--jar: no job jar at " + jobJar + "; build it with `" + BUILD_JOB_JAR + "`.");
     }
     FlinkRestClient rest = jobManager.client();
     String jarId = rest.uploadJar(jobJar);
@@ -94,6 +92,9 @@ public final class SubmitCommand implements Callable<Integer> {
             + jobManager.jobManager);
     return 0;
   }
+
+  /** The command that builds the shaded job jar, for messages that find none. */
+  public static final String BUILD_JOB_JAR = "./mvnw -pl flink-jobs -am package -DskipTests";
 
   /** The newest job jar under {@code flink-jobs/target} of the ctrflow checkout. */
   public static Path defaultJar() throws IOException {
