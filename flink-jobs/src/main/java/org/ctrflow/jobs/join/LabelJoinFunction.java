@@ -23,7 +23,9 @@ import org.ctrflow.jobs.join.UnattributedClickException.Kind;
  *
  * <ul>
  *   <li>A click whose event time is at most {@code attributionWindow} after its impression's labels
- *       it 1, as soon as both are here (no wait for the window to close).
+ *       it 1, as soon as both are here (no wait for the window to close). With {@code
+ *       holdPositives}, the label is decided then but the example leaves when the window closes,
+ *       like a negative, so that examples leave in event-time order.
  *   <li>When the watermark passes the window's end without such a click, the impression is labeled
  *       0.
  *   <li>A click that arrives first waits for its impression until the watermark passes the click's
@@ -40,7 +42,8 @@ import org.ctrflow.jobs.join.UnattributedClickException.Kind;
  * </ul>
  *
  * State per key, all with the TTL: the waiting impression, the earliest waiting click's time, and
- * the outcome once labeled (label and window end, for recognising repeats and late clicks).
+ * the outcome once labeled (label and window end, for recognising repeats and late clicks; a held
+ * positive has its outcome while its impression still waits).
  */
 public class LabelJoinFunction
     extends KeyedCoProcessFunction<String, Impression, Click, LabeledExample> {
@@ -60,6 +63,7 @@ public class LabelJoinFunction
   public record Outcome(int label, long windowEnd) {}
 
   private final long windowMs;
+  private final boolean holdPositives;
   private final LabelJoinOptions.Settings settings;
 
   private transient ValueState<Impression> waiting;
@@ -71,6 +75,7 @@ public class LabelJoinFunction
   public LabelJoinFunction(LabelJoinOptions.Settings settings) {
     this.settings = settings;
     this.windowMs = settings.attributionWindow().toMillis();
+    this.holdPositives = settings.holdPositives();
   }
 
   @Override
@@ -107,12 +112,19 @@ public class LabelJoinFunction
     if (clickTime != null) {
       earlyClick.clear();
       ctx.timerService().deleteEventTimeTimer(clickTime + windowMs);
-      counters.recordsPending.dec();
       if (clickTime <= windowEnd) {
+        if (holdPositives) {
+          // The click goes on waiting, now with its impression.
+          hold(impression, windowEnd, ctx);
+          counters.recordsPending.inc();
+          return;
+        }
+        counters.recordsPending.dec();
         emit(impression, 1, windowEnd, out);
         counters.recordsJoined.inc(2);
         return;
       }
+      counters.recordsPending.dec();
       unattributed(
           ctx,
           new Click(impression.id(), clickTime),
@@ -155,6 +167,11 @@ public class LabelJoinFunction
         unattributed(ctx, click, Kind.OUTSIDE_WINDOW, outsideWindow(click, windowEnd));
         return;
       }
+      if (holdPositives) {
+        outcome.update(new Outcome(1, windowEnd));
+        counters.recordsPending.inc();
+        return;
+      }
       waiting.clear();
       ctx.timerService().deleteEventTimeTimer(windowEnd);
       counters.recordsPending.dec();
@@ -184,9 +201,12 @@ public class LabelJoinFunction
     Impression impression = waiting.value();
     if (impression != null && timestamp >= impression.eventTime() + windowMs) {
       waiting.clear();
-      counters.recordsPending.dec();
-      emit(impression, 0, impression.eventTime() + windowMs, out);
-      counters.recordsJoined.inc();
+      // Only a held positive has an outcome while its impression waits.
+      int label = outcome.value() == null ? 0 : 1;
+      int records = 1 + label;
+      counters.recordsPending.dec(records);
+      emit(impression, label, impression.eventTime() + windowMs, out);
+      counters.recordsJoined.inc(records);
     }
     Long clickTime = earlyClick.value();
     if (clickTime != null && timestamp >= clickTime + windowMs) {
@@ -199,6 +219,13 @@ public class LabelJoinFunction
           "no impression with this id arrived within the attribution window of "
               + settings.attributionWindow());
     }
+  }
+
+  /** A positive decided now, emitted by the window-end timer. */
+  private void hold(Impression impression, long windowEnd, Context ctx) throws Exception {
+    outcome.update(new Outcome(1, windowEnd));
+    waiting.update(impression);
+    ctx.timerService().registerEventTimeTimer(windowEnd);
   }
 
   private void emit(Impression impression, int label, long windowEnd, Collector<LabeledExample> out)

@@ -41,7 +41,10 @@ public final class LabelJoinOptions {
           .defaultValue(Duration.ofSeconds(30))
           .withDescription(
               "A source partition without events for this long stops holding back the watermark,"
-                  + " so a quiet clicks partition does not stall every window.");
+                  + " so a quiet clicks partition does not stall every window. Keep it well above"
+                  + " the longest gap in reading a partition while the job catches up on a"
+                  + " backlog: a partition taken for idle lets the watermark pass events it has"
+                  + " not read yet, and their clicks become orphans.");
 
   public static final ConfigOption<Duration> STATE_TTL =
       ConfigOptions.key("state-ttl")
@@ -53,9 +56,22 @@ public final class LabelJoinOptions {
                   + " attribution-window + max-out-of-orderness, or pending impressions would"
                   + " expire before their window closes.");
 
+  public static final ConfigOption<Boolean> HOLD_POSITIVES =
+      ConfigOptions.key("hold-positives")
+          .booleanType()
+          .defaultValue(false)
+          .withDescription(
+              "Emit a clicked impression's positive example when its attribution window closes,"
+                  + " as negatives are, instead of at the click: examples then leave in event-time"
+                  + " order, at the cost of delaying every positive by up to the window. Without"
+                  + " it, positives run up to a window ahead of the negatives of the same moment,"
+                  + " so a trainer starting cold or catching up on a backlog first sees a stretch"
+                  + " of positives only.");
+
   /** The join's own options, without the common ones of {@link JobOptions}. */
   public static List<ConfigOption<?>> options() {
-    return List.of(ATTRIBUTION_WINDOW, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, STATE_TTL);
+    return List.of(
+        ATTRIBUTION_WINDOW, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT, STATE_TTL, HOLD_POSITIVES);
   }
 
   /** Every option the label-join job's {@code main} accepts. */
@@ -72,6 +88,7 @@ public final class LabelJoinOptions {
    * @param maxOutOfOrderness see {@link #MAX_OUT_OF_ORDERNESS}
    * @param idleTimeout see {@link #IDLE_TIMEOUT}
    * @param stateTtl see {@link #STATE_TTL}
+   * @param holdPositives see {@link #HOLD_POSITIVES}
    * @param topicPrefix the topics' prefix; dead letters name the topic a click came from
    */
   public record Settings(
@@ -79,6 +96,7 @@ public final class LabelJoinOptions {
       Duration maxOutOfOrderness,
       Duration idleTimeout,
       Duration stateTtl,
+      boolean holdPositives,
       String topicPrefix)
       implements Serializable {
 
@@ -118,17 +136,26 @@ public final class LabelJoinOptions {
 
     /** The same settings with another state TTL. */
     public Settings withStateTtl(Duration ttl) {
-      return new Settings(attributionWindow, maxOutOfOrderness, idleTimeout, ttl, topicPrefix);
+      return new Settings(
+          attributionWindow, maxOutOfOrderness, idleTimeout, ttl, holdPositives, topicPrefix);
     }
 
     /** The same settings with another idle timeout. */
     public Settings withIdleTimeout(Duration timeout) {
-      return new Settings(attributionWindow, maxOutOfOrderness, timeout, stateTtl, topicPrefix);
+      return new Settings(
+          attributionWindow, maxOutOfOrderness, timeout, stateTtl, holdPositives, topicPrefix);
     }
 
     /** The same settings under another topic prefix. */
     public Settings withTopicPrefix(String prefix) {
-      return new Settings(attributionWindow, maxOutOfOrderness, idleTimeout, stateTtl, prefix);
+      return new Settings(
+          attributionWindow, maxOutOfOrderness, idleTimeout, stateTtl, holdPositives, prefix);
+    }
+
+    /** The same settings, holding positives until their window closes or not. */
+    public Settings withHoldPositives(boolean hold) {
+      return new Settings(
+          attributionWindow, maxOutOfOrderness, idleTimeout, stateTtl, hold, topicPrefix);
     }
 
     private static void requirePositive(ConfigOption<Duration> option, Duration value, String e) {
@@ -150,6 +177,7 @@ public final class LabelJoinOptions {
         config.get(MAX_OUT_OF_ORDERNESS),
         config.get(IDLE_TIMEOUT),
         config.get(STATE_TTL),
+        config.get(HOLD_POSITIVES),
         JobOptions.topicPrefix(config));
   }
 }

@@ -41,7 +41,7 @@ class LabelJoinFunctionTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = newHarness();
+    harness = newHarness(SETTINGS);
     harness.open();
   }
 
@@ -51,12 +51,12 @@ class LabelJoinFunctionTest {
   }
 
   private static KeyedTwoInputStreamOperatorTestHarness<String, Impression, Click, LabeledExample>
-      newHarness() throws Exception {
+      newHarness(LabelJoinOptions.Settings settings) throws Exception {
     // Built by hand, not by ProcessFunctionTestHarnesses: that one opens the harness at once,
     // before a state backend or a snapshot to restore can be given.
     var h =
         new KeyedTwoInputStreamOperatorTestHarness<>(
-            new KeyedCoProcessOperator<>(new LabelJoinFunction(SETTINGS)),
+            new KeyedCoProcessOperator<>(new LabelJoinFunction(settings)),
             (KeySelector<Impression, String>) Impression::id,
             (KeySelector<Click, String>) Click::impressionId,
             Types.STRING);
@@ -155,7 +155,7 @@ class LabelJoinFunctionTest {
     OperatorSubtaskState snapshot = harness.snapshot(1, 1);
     harness.close();
 
-    harness = newHarness();
+    harness = newHarness(SETTINGS);
     harness.initializeState(snapshot);
     harness.open();
     click("a", 4_000);
@@ -178,6 +178,55 @@ class LabelJoinFunctionTest {
     impression("a", 1_000); // expired outcome: seen as new
     watermark(40_000);
     assertThat(examples()).hasSize(2);
+  }
+
+  @Test
+  void heldPositivesLeaveAtTheirWindowEndInEventTimeOrder() throws Exception {
+    reopen(SETTINGS.withHoldPositives(true));
+    impression("a", 1_000);
+    impression("b", 2_000);
+    click("b", 2_500);
+    click("c", 3_500); // before its impression
+    impression("c", 3_000);
+    click("b", 2_600); // a repeat of a held positive's click
+    assertThat(examples()).isEmpty();
+
+    watermark(2_000 + WINDOW - 1);
+    assertThat(examples()).containsExactly(example("a", 1_000, 0));
+    watermark(60_000);
+    assertThat(examples())
+        .containsExactly(example("a", 1_000, 0), example("b", 2_000, 1), example("c", 3_000, 1));
+    assertThat(deadLetters()).isEmpty();
+    assertThat(harness.numEventTimeTimers()).isZero();
+
+    click("a", 1_500); // late: a's zero stands
+    impression("b", 2_000); // a repeat of a labeled impression
+    assertThat(examples()).hasSize(3);
+    assertThat(single(deadLetters()).errorMessage()).startsWith("late click:");
+  }
+
+  @Test
+  void aHeldPositiveSurvivesACheckpointAndRestore() throws Exception {
+    LabelJoinOptions.Settings hold = SETTINGS.withHoldPositives(true);
+    reopen(hold);
+    impression("a", 1_000);
+    click("a", 1_500);
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+    harness.close();
+
+    harness = newHarness(hold);
+    harness.initializeState(snapshot);
+    harness.open();
+    click("a", 1_600);
+    assertThat(examples()).isEmpty();
+    watermark(1_000 + WINDOW);
+    assertThat(examples()).containsExactly(example("a", 1_000, 1));
+  }
+
+  private void reopen(LabelJoinOptions.Settings settings) throws Exception {
+    harness.close();
+    harness = newHarness(settings);
+    harness.open();
   }
 
   private void impression(String id, long time) throws Exception {

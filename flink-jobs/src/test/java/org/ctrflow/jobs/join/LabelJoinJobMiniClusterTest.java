@@ -46,6 +46,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The label-join job on a MiniCluster at parallelism 2 against the in-JVM Kafka broker, with
@@ -66,12 +68,14 @@ class LabelJoinJobMiniClusterTest {
               .setNumberSlotsPerTaskManager(2)
               .build());
 
-  @Test
+  @ParameterizedTest(name = "hold-positives {0}")
+  @ValueSource(booleans = {false, true})
   @Timeout(180)
-  void joinsWithExactCountsAndBalancedCounters(KafkaTestCluster kafka) throws Exception {
+  void joinsWithExactCountsAndBalancedCounters(boolean holdPositives, KafkaTestCluster kafka)
+      throws Exception {
     String prefix = setUp(kafka);
     StreamExecutionEnvironment env = environment(prefix, "none");
-    job(kafka, prefix).attach(env);
+    job(kafka, prefix, topic -> OffsetsInitializer.latest(), holdPositives).attach(env);
     long started = System.currentTimeMillis();
     JobExecutionResult result = env.execute("label join");
 
@@ -152,7 +156,7 @@ class LabelJoinJobMiniClusterTest {
 
     StreamExecutionEnvironment env = environment(prefix, "fixed-delay");
     LabelJoinJob.Outputs outputs =
-        job(kafka, prefix, topic -> planned.get(topic).stopping()).build(env);
+        job(kafka, prefix, topic -> planned.get(topic).stopping(), false).build(env);
     outputs
         .examples()
         .map(new FailOnceAfterACheckpoint(prefix))
@@ -288,13 +292,11 @@ class LabelJoinJobMiniClusterTest {
     return env;
   }
 
-  /** The job reading what the topics hold when it starts. */
-  private static LabelJoinJob job(KafkaTestCluster kafka, String prefix) {
-    return job(kafka, prefix, topic -> OffsetsInitializer.latest());
-  }
-
   private static LabelJoinJob job(
-      KafkaTestCluster kafka, String prefix, Function<Topic, OffsetsInitializer> stop) {
+      KafkaTestCluster kafka,
+      String prefix,
+      Function<Topic, OffsetsInitializer> stop,
+      boolean holdPositives) {
     String bootstrap = kafka.bootstrapServers();
     return LabelJoinJob.onKafka(
         bootstrap,
@@ -304,6 +306,7 @@ class LabelJoinJobMiniClusterTest {
         source(bootstrap, prefix, Topic.HUMAN_LABELS, stop),
         LabelJoinOptions.Settings.of(
                 Duration.ofMillis(JoinScenario.WINDOW_MS), Duration.ofMillis(500))
+            .withHoldPositives(holdPositives)
             .withTopicPrefix(prefix));
   }
 
