@@ -57,14 +57,18 @@ final class ModelRun implements AutoCloseable {
     name = model.model();
     trainer = new OnlineTrainer(model, config);
     try {
-      PublisherState publisherState = PublisherState.INITIAL;
+      PublisherState checkpointed = PublisherState.INITIAL;
       if (restored != null) {
         trainer.restoreState(restored.trainerState());
         examplesTrained = restored.examplesTrained();
         examplesAtLastPublish = restored.examplesAtLastPublish();
-        publisherState = ModelPublisher.resume(restored.publisher(), store, name);
+        checkpointed = restored.publisher();
       }
-      publisher = new ModelPublisher(name, schema, store, snapshotEvery, publisherState);
+      // A fresh start resumes too: a restored checkpoint may hold no entry for this model (taken
+      // before its first example came), or the store may hold an earlier run's versions.
+      publisher =
+          new ModelPublisher(
+              name, schema, store, snapshotEvery, ModelPublisher.resume(checkpointed, store, name));
     } catch (IOException | RuntimeException e) {
       trainer.close();
       throw e;

@@ -60,10 +60,10 @@ public final class ModelPublisher {
   }
 
   /**
-   * The state to publish from after a restore: the checkpointed one, with its last version raised
-   * to the highest snapshot already in the store. Raising it also forces the next version to be a
-   * snapshot: the consumers' current version may be the stored one, which the checkpointed weights
-   * do not descend from.
+   * The state to publish from after a restore or a fresh start ({@link PublisherState#INITIAL}):
+   * the given one, with its last version raised to the highest snapshot already in the store.
+   * Raising it also forces the next version to be a snapshot: the consumers' current version may be
+   * the stored one, which the checkpointed weights do not descend from.
    */
   public static PublisherState resume(
       PublisherState checkpointed, ModelStore store, String modelName) throws IOException {
