@@ -43,11 +43,12 @@ final class DemoJobs {
                 "12s",
                 "--max-out-of-orderness",
                 "2s",
-                // The jobs start after the feeder, so the join first catches up on a backlog.
-                // Held positives keep the examples in event-time order (sent at the click, the
-                // first model version trained on positives only), and the idle timeout is long
-                // enough that no partition is taken for idle while the join catches up (at 5 s,
-                // 485-637 clicks became orphans, their impressions labeled 0). docs/jobs.md
+                // Held positives keep the examples in event-time order, from the first window
+                // on and after a restart; the idle timeout is long enough that no partition is
+                // taken for idle while the join catches up on a backlog. When the demo fed its
+                // stream before starting Flink, positives sent at the click made the first model
+                // version train on positives only, and a 5 s timeout turned 485-637 clicks into
+                // orphans (docs/jobs.md, "Catching up on a backlog").
                 "--hold-positives",
                 "true",
                 "--idle-timeout",

@@ -206,9 +206,9 @@ class DemoIT {
         .as("labels from request to training")
         .isGreaterThanOrEqualTo(1);
     // The recent window says whether the served model predicts the stream now. The progressive
-    // AUC since the start also counts the cold start and the scripted flip at 20,000 impressions,
-    // and where that lands in the run depends on the start-up time: a cluster-mode run had 0.6959
-    // since the start with 0.8220 over its window.
+    // AUC since the start also counts the cold start and the scripted flip at 20,000 impressions
+    // (a cluster-mode run, when the demo still fed its stream during start-up, had 0.6959 since
+    // the start with 0.8220 over its window).
     JsonNode primary = s.path("models").get(0);
     assertThat(primary.path("windowAuc").asDouble())
         .as("windowed AUC of the served model")
