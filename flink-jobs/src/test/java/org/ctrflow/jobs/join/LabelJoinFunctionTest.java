@@ -152,12 +152,7 @@ class LabelJoinFunctionTest {
     impression("a", 1_000);
     impression("b", 1_000);
     click("c", 1_500);
-    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
-    harness.close();
-
-    harness = newHarness(SETTINGS);
-    harness.initializeState(snapshot);
-    harness.open();
+    restart(SETTINGS);
     click("a", 4_000);
     impression("c", 1_200);
     watermark(60_000);
@@ -211,16 +206,20 @@ class LabelJoinFunctionTest {
     reopen(hold);
     impression("a", 1_000);
     click("a", 1_500);
-    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
-    harness.close();
-
-    harness = newHarness(hold);
-    harness.initializeState(snapshot);
-    harness.open();
+    restart(hold);
     click("a", 1_600);
     assertThat(examples()).isEmpty();
     watermark(1_000 + WINDOW);
     assertThat(examples()).containsExactly(example("a", 1_000, 1));
+  }
+
+  /** Takes a checkpoint, closes the operator, and restores a new one from the checkpoint. */
+  private void restart(LabelJoinOptions.Settings settings) throws Exception {
+    OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+    harness.close();
+    harness = newHarness(settings);
+    harness.initializeState(snapshot);
+    harness.open();
   }
 
   private void reopen(LabelJoinOptions.Settings settings) throws Exception {

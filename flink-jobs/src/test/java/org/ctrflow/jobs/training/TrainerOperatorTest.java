@@ -155,46 +155,25 @@ class TrainerOperatorTest {
     }
   }
 
-  @Test
-  void aSnapshotStoredAfterTheCheckpointIsNeverOverwritten() throws Exception {
-    TrainingSetup setup = setup(List.of("dnn"), 16, 32, 1_000_000, 1_000_000, store);
-    OperatorSubtaskState checkpoint;
-    try (var h = harness(setup, 1, 0)) {
-      h.open();
-      h.processElement(new StreamRecord<>(example("dnn", random)));
-      checkpoint = h.snapshot(1, 1); // nothing published yet
-      for (int i = 0; i < 40; i++) {
-        h.processElement(new StreamRecord<>(example("dnn", random))); // v1 stored at 32
-      }
-      assertThat(h.extractOutputValues()).extracting(ModelUpdate::version).containsExactly(1L);
-    }
-    try (var h = harness(setup, 1, 0)) {
-      h.initializeState(checkpoint);
-      h.open();
-      h.endInput();
-      assertThat(h.extractOutputValues())
-          .singleElement()
-          .satisfies(
-              u -> {
-                assertThat(u.version()).isEqualTo(2);
-                assertThat(u.kind()).isEqualTo(ModelUpdate.Kind.SNAPSHOT);
-              });
-    }
-  }
-
   /**
-   * The restored checkpoint has no entry for the model (taken before its first example reached this
-   * subtask), so the model starts fresh; it must still continue above the store's versions. A CI
-   * run of {@link TrainingFailoverTest} failed on exactly this: the fresh start published version 1
-   * again, the store refused it, and every restart failed the same way.
+   * Version 1 is stored after the checkpoint, then the task fails: the restored task continues with
+   * version 2, a full snapshot. Also when the checkpoint holds no state for the model (taken before
+   * its first example reached this subtask): a CI run of {@link TrainingFailoverTest} failed on
+   * exactly that, the fresh start published version 1 again, the store refused it, and every
+   * restart failed the same way.
    */
-  @Test
-  void aModelStartedAfterARestoreWithoutItsStateAlsoContinuesAboveTheStore() throws Exception {
+  @ParameterizedTest(name = "model state in the checkpoint: {0}")
+  @ValueSource(booleans = {true, false})
+  void aSnapshotStoredAfterTheCheckpointIsNeverOverwritten(boolean modelInCheckpoint)
+      throws Exception {
     TrainingSetup setup = setup(List.of("dnn"), 16, 32, 1_000_000, 1_000_000, store);
     OperatorSubtaskState checkpoint;
     try (var h = harness(setup, 1, 0)) {
       h.open();
-      checkpoint = h.snapshot(1, 1); // before any example
+      if (modelInCheckpoint) {
+        h.processElement(new StreamRecord<>(example("dnn", random)));
+      }
+      checkpoint = h.snapshot(1, 1); // nothing published yet
       for (int i = 0; i < 40; i++) {
         h.processElement(new StreamRecord<>(example("dnn", random))); // v1 stored at 32
       }
