@@ -201,8 +201,9 @@ public class LabelJoinFunction
     Impression impression = waiting.value();
     if (impression != null && timestamp >= impression.eventTime() + windowMs) {
       waiting.clear();
-      // Only a held positive has an outcome while its impression waits.
-      int label = outcome.value() == null ? 0 : 1;
+      // Only a held positive has an outcome while its impression waits; without holding, no
+      // state read is needed for the (far more common) negative.
+      int label = holdPositives && outcome.value() != null ? 1 : 0;
       int records = 1 + label;
       counters.recordsPending.dec(records);
       emit(impression, label, impression.eventTime() + windowMs, out);
