@@ -27,11 +27,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Benchmarks; see 'ctrflow bench model --help', 'ctrflow bench drift --help',"
+            + " 'ctrflow bench adapt --help',"
             + " 'ctrflow bench serve --help' and 'ctrflow bench queue --help'.",
     subcommands = {
       BenchCommand.Model.class,
       org.ctrflow.launcher.pipeline.PipelineBenchCommand.class,
       DriftBenchCommand.class,
+      AdaptBenchCommand.class,
       BenchServeCommand.class,
       QueueBenchCommand.class
     })

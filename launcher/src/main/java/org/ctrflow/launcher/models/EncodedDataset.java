@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import org.ctrflow.connectors.replay.DatasetFormat;
 import java.util.Random;
 import org.ctrflow.connectors.replay.DatasetReader;
 import org.ctrflow.connectors.replay.DatasetRow;
@@ -45,6 +47,33 @@ final class EncodedDataset {
     return data;
   }
 
+  /** Several files of one layout, read in order into one dataset. */
+  static EncodedDataset load(
+      List<Path> files,
+      DatasetFormat format,
+      ModelPreset preset,
+      ModelSetup setup,
+      PrintWriter err)
+      throws IOException {
+    FeatureEncoder encoder = setup.schema().encoder();
+    EncodedDataset data = new EncodedDataset(encoder.schema().fieldCount());
+    int[] example = new int[data.fields];
+    for (Path file : files) {
+      try (DatasetReader reader = format.open(file, preset.libFmFields(), preset.csvOptions())) {
+        while (reader.hasNext()) {
+          DatasetRow row = reader.next();
+          encoder.encode(row.categorical(), row.numeric(), example, 0);
+          data.add(example, row.label());
+        }
+        ModelCommand.reportMalformed(err, reader);
+      }
+    }
+    if (data.size == 0) {
+      throw new IllegalArgumentException(files + " have no valid rows");
+    }
+    return data;
+  }
+
   private void add(int[] example, int label) {
     if (size == labels.length) {
       labels = Arrays.copyOf(labels, size * 2);
@@ -61,6 +90,10 @@ final class EncodedDataset {
   }
 
   /** Rows of examples {@code [from, from + n)}. */
+  int fields() {
+    return fields;
+  }
+
   long[] rows(int from, int n) {
     return Arrays.copyOfRange(rows, from * fields, (from + n) * fields);
   }

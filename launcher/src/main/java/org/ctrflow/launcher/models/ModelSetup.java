@@ -32,38 +32,62 @@ record ModelSetup(FeatureSchema schema, CtrModelConfig model, TrainerConfig trai
     CtrModelConfig modelConfig =
         online ? preset.onlineModel(model, schema) : preset.model(model, schema);
     TrainerConfig trainer = online ? preset.online() : preset.offline();
+    return new ModelSetup(schema, modelConfig, trainer).overridden(configFile);
+  }
+
+  /**
+   * These settings with a config file's overrides.
+   *
+   * @param configFile JSON overrides, or null for none
+   * @throws IllegalArgumentException for an unreadable or invalid config file, naming the problem
+   */
+  ModelSetup overridden(Path configFile) {
     if (configFile == null) {
-      return new ModelSetup(schema, modelConfig, trainer);
+      return this;
     }
-    JsonNode root;
     try {
-      root = JSON.readTree(Files.readString(configFile));
+      return overridden(Files.readString(configFile), configFile.toString());
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "cannot read config file " + configFile + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * These settings with the overrides of a config JSON text.
+   *
+   * @param source where the text comes from, for messages
+   */
+  ModelSetup overridden(String json, String source) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("invalid JSON in " + source + ": " + e.getMessage(), e);
+    }
     if (!(root instanceof ObjectNode sections)) {
       throw new IllegalArgumentException(
-          configFile + ": expected a JSON object {\"model\": {...}, \"trainer\": {...}}");
+          source + ": expected a JSON object {\"model\": {...}, \"trainer\": {...}}");
     }
     for (Iterator<String> keys = sections.fieldNames(); keys.hasNext(); ) {
       String key = keys.next();
       if (!key.equals("model") && !key.equals("trainer")) {
         throw new IllegalArgumentException(
-            configFile + ": unknown section '" + key + "'; valid sections: model, trainer");
+            source + ": unknown section '" + key + "'; valid sections: model, trainer");
       }
     }
     try {
-      if (sections.has("trainer")) {
-        trainer = trainer.withOverrides(sections.get("trainer"));
-      }
-      if (sections.has("model")) {
-        modelConfig = overrideModel(modelConfig, sections.get("model"));
-      }
+      TrainerConfig t = sections.has("trainer") ? trainer.withOverrides(sections.get("trainer")) : trainer;
+      CtrModelConfig m = sections.has("model") ? overrideModel(model, sections.get("model")) : model;
+      return new ModelSetup(schema, m, t);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(configFile + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
     }
-    return new ModelSetup(schema, modelConfig, trainer);
+  }
+
+  /** The same settings for another model name (a variant's model on a stream's defaults). */
+  ModelSetup withModel(String name) {
+    return new ModelSetup(schema, model.withModel(name), trainer);
   }
 
   private static CtrModelConfig overrideModel(CtrModelConfig base, JsonNode patch) {

@@ -5,12 +5,12 @@ import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /** Prequential metrics of one run over a drift stream. */
-final class DriftMetrics {
+public final class DriftMetrics {
 
   private DriftMetrics() {}
 
   /** Per-example log loss, probabilities clipped to [1e-7, 1 − 1e-7]. */
-  static double[] losses(double[] scores, float[] labels) {
+  public static double[] losses(double[] scores, float[] labels) {
     double[] losses = new double[scores.length];
     for (int i = 0; i < scores.length; i++) {
       double p = Math.min(Math.max(scores[i], 1e-7), 1 - 1e-7);
@@ -20,7 +20,7 @@ final class DriftMetrics {
   }
 
   /** Mean log loss of the {@code window} examples ending at each index (fewer at the start). */
-  static double[] windowed(double[] losses, int window) {
+  public static double[] windowed(double[] losses, int window) {
     double[] out = new double[losses.length];
     double sum = 0;
     for (int i = 0; i < losses.length; i++) {
@@ -34,7 +34,7 @@ final class DriftMetrics {
   }
 
   /** Exact AUC (ties count one half), by ranking. */
-  static double auc(double[] scores, float[] labels) {
+  public static double auc(double[] scores, float[] labels) {
     Integer[] order = IntStream.range(0, scores.length).boxed().toArray(Integer[]::new);
     Arrays.sort(order, Comparator.comparingDouble(i -> scores[i]));
     double rankSum = 0;

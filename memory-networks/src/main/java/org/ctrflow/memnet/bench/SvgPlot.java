@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** A line chart of windowed log loss over events, one line per run, drifts as dashed lines. */
-final class SvgPlot {
+public final class SvgPlot {
 
   private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"};
   private static final int WIDTH = 900;
@@ -14,9 +14,10 @@ final class SvgPlot {
 
   private SvgPlot() {}
 
-  record Line(String name, double[] values) {}
+  /** One named curve. */
+  public record Line(String name, double[] values) {}
 
-  static String render(String title, List<Line> lines, List<Long> drifts) {
+  public static String render(String title, List<Line> lines, List<Long> drifts) {
     int n = lines.get(0).values().length;
     double max = 0;
     for (Line line : lines) {

@@ -10,10 +10,13 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A CTR model: the shared {@link FieldEmbedding} followed by a model-specific head.
+ * A CTR model: a deep part, the shared {@link FieldEmbedding} followed by a model-specific head,
+ * and optional {@link WideTerms} added to its logit. A wide-only model ({@code ftrl}, {@code fm})
+ * has no deep part.
  *
  * <ul>
  *   <li>input: row indices (B, F), int32 or int64
@@ -25,30 +28,94 @@ public abstract class CtrModelBlock extends AbstractBlock {
 
   private final CtrModelConfig config;
   private final FieldEmbedding embedding;
+  private final WideTerms wide;
 
+  /** A deep model without wide terms (a model that reads its options itself). */
   protected CtrModelBlock(byte version, CtrModelConfig config) {
+    this(version, config, WideOptions.NONE, true);
+  }
+
+  /**
+   * @param wide the wide terms to add to the logit, {@link WideOptions#NONE} for none
+   * @param deep whether the model has a deep part (embedding and {@link #head})
+   */
+  protected CtrModelBlock(byte version, CtrModelConfig config, WideOptions wide, boolean deep) {
     super(version);
     this.config = config;
+    if (!deep && !wide.any()) {
+      throw new IllegalArgumentException("a model needs a deep part or wide terms");
+    }
     embedding =
-        addChildBlock(
-            "embedding",
-            FieldEmbedding.builder()
-                .setNumRows(config.numRows())
-                .setNumFields(config.numFields())
-                .setEmbeddingDim(config.embeddingDim())
-                .build());
+        deep
+            ? addChildBlock(
+                "embedding",
+                FieldEmbedding.builder()
+                    .setNumRows(config.numRows())
+                    .setNumFields(config.numFields())
+                    .setEmbeddingDim(config.embeddingDim())
+                    .build())
+            : null;
+    // Added only when on, so that the deep children of a model without wide terms keep the
+    // parameter names of earlier snapshots.
+    this.wide =
+        wide.any()
+            ? addChildBlock("wide", new WideTerms(wide, config.numRows(), config.numFields()))
+            : null;
   }
 
   public CtrModelConfig config() {
     return config;
   }
 
-  /**
-   * The shared (numRows, d) embedding table; snapshot deltas ship only its touched rows, so they
-   * must tell it apart from the dense parameters.
-   */
+  /** The deep part's shared (numRows, d) embedding table; null for a wide-only model. */
   public Parameter embeddingTable() {
-    return embedding.table();
+    return embedding == null ? null : embedding.table();
+  }
+
+  /** Whether the model has a deep part, trained by back-propagation. */
+  public boolean hasDeepPart() {
+    return embedding != null;
+  }
+
+  /** The wide terms, trained example by example; null without. */
+  public WideTerms wide() {
+    return wide;
+  }
+
+  /**
+   * The row-indexed tables, which a training step reads and changes only a few rows of: the
+   * embedding table, then the wide terms' tables. Snapshot deltas ship only their touched rows, so
+   * they must tell them apart from the dense parameters.
+   */
+  public List<Parameter> rowTables() {
+    List<Parameter> tables = new ArrayList<>();
+    if (embedding != null) {
+      tables.add(embedding.table());
+    }
+    if (wide != null) {
+      tables.addAll(wide.rowTables());
+    }
+    return List.copyOf(tables);
+  }
+
+  /**
+   * Where each of {@link #rowTables()} starts in one row space over all of them: table t's row r
+   * is row {@code rowTableOffsets()[t] + r}.
+   */
+  public long[] rowTableOffsets() {
+    List<Parameter> tables = rowTables();
+    long[] offsets = new long[tables.size()];
+    long next = 0;
+    for (int t = 0; t < tables.size(); t++) {
+      offsets[t] = next;
+      next += tables.get(t).getShape().get(0);
+    }
+    return offsets;
+  }
+
+  /** Rows of all {@link #rowTables()} together. */
+  public long rowSpace() {
+    return rowTables().stream().mapToLong(t -> t.getShape().get(0)).sum();
   }
 
   /** Input shape for a batch of {@code batchSize} examples: (batchSize, F). */
@@ -65,7 +132,7 @@ public abstract class CtrModelBlock extends AbstractBlock {
    * @return a scalar
    */
   public NDArray embeddingPenalty(NDManager manager) {
-    if (config.embeddingL2() == 0f) {
+    if (config.embeddingL2() == 0f || embedding == null) {
       return manager.create(0f);
     }
     NDArray squares = embedding.table().getArray().square();
@@ -102,14 +169,45 @@ public abstract class CtrModelBlock extends AbstractBlock {
     return Activation.sigmoid(forward(store, new NDList(indices), false).singletonOrThrow());
   }
 
+  /**
+   * The deep part's logits in inference mode, without the wide terms: what the wide terms learn
+   * on top of (see {@code SequentialLearner}).
+   *
+   * @param indices (B, F) row indices; the result is attached to their manager
+   * @return (B, 1) logits, zeros for a wide-only model
+   */
+  public NDArray deepLogits(NDArray indices) {
+    if (embedding == null) {
+      return indices.getManager().zeros(new Shape(indices.getShape().get(0), 1));
+    }
+    return deepForward(new ParameterStore(indices.getManager(), false), indices, false);
+  }
+
+  /**
+   * The deep part alone, e.g. for the trainer's back-propagation step, which fits it to the labels
+   * by itself (the wide terms then learn its residual, see {@code OnlineTrainer}).
+   *
+   * @param indices (B, F) rows, as the store's embedding table takes them
+   * @return (B, 1) logits
+   */
+  public NDArray deepForward(ParameterStore store, NDArray indices, boolean training) {
+    NDArray e = embedding.forward(store, new NDList(indices), training, null).singletonOrThrow();
+    return head(store, e, training);
+  }
+
   @Override
   protected final NDList forwardInternal(
       ParameterStore parameterStore,
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
-    NDArray e = embedding.forward(parameterStore, inputs, training, params).singletonOrThrow();
-    return new NDList(head(parameterStore, e, training));
+    NDArray indices = inputs.singletonOrThrow();
+    NDArray logits = embedding == null ? null : deepForward(parameterStore, indices, training);
+    if (wide != null) {
+      NDArray w = wide.forward(parameterStore, inputs, training, params).singletonOrThrow();
+      logits = logits == null ? w : logits.add(w);
+    }
+    return new NDList(logits);
   }
 
   /**
@@ -128,8 +226,14 @@ public abstract class CtrModelBlock extends AbstractBlock {
   @Override
   protected final void initializeChildBlocks(
       NDManager manager, DataType dataType, Shape... inputShapes) {
-    embedding.initialize(manager, dataType, inputShapes);
-    initializeHead(manager, dataType, new Shape(inputShapes[0].get(0), embedding.outputWidth()));
+    if (embedding != null) {
+      embedding.initialize(manager, dataType, inputShapes);
+      initializeHead(
+          manager, dataType, new Shape(inputShapes[0].get(0), embedding.outputWidth()));
+    }
+    if (wide != null) {
+      wide.initialize(manager, dataType, inputShapes);
+    }
   }
 
   /** Initialises the head's blocks for e of shape {@code embeddings} = (B, F·d). */

@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * Everything needed to rebuild a CTR model's blocks; immutable and validated on construction
  * (including when read from JSON).
  *
- * @param model {@code finalmlp}, {@code dualmlp} or {@code dnn} (see {@link CtrModels})
+ * @param model {@code finalmlp}, {@code dualmlp}, {@code dnn}, {@code ftrl} or {@code fm}, or a
+ *     registered model's name (see {@link CtrModels})
  * @param numRows rows of the shared embedding table
  * @param numFields F, index columns per example
  * @param embeddingDim d
@@ -28,9 +29,9 @@ import java.util.TreeMap;
  * @param heads k of the bilinear fusion; must divide the last widths of both streams (FinalMLP)
  * @param embeddingL2 λ of the embedding penalty (λ/2)·‖table‖², see {@link
  *     CtrModelBlock#embeddingPenalty}
- * @param options model-specific settings by key, for models registered through {@link
- *     CtrModelProvider} (the provider declares and validates its keys); empty for the built-in
- *     models, which reject none but read none
+ * @param options model-specific settings by key: for the built-in models the wide terms'
+ *     ({@link WideOptions}); for models registered through {@link CtrModelProvider}, the keys the
+ *     provider declares and validates
  */
 public record CtrModelConfig(
     String model,

@@ -15,7 +15,10 @@ import java.util.ServiceLoader;
 public final class CtrModels {
 
   /** The built-in model names; {@link #names()} adds the providers'. */
-  public static final List<String> NAMES = List.of("finalmlp", "dualmlp", "dnn");
+  public static final List<String> NAMES = List.of("finalmlp", "dualmlp", "dnn", "ftrl", "fm");
+
+  /** The built-in models without a deep part (see {@link LinearModelBlock}). */
+  static final List<String> WIDE_ONLY = List.of("ftrl", "fm");
 
   private CtrModels() {}
 
@@ -57,6 +60,7 @@ public final class CtrModels {
       case "finalmlp" -> new FinalMlpBlock(config);
       case "dualmlp" -> new DualMlpBlock(config);
       case "dnn" -> new DnnBlock(config);
+      case "ftrl", "fm" -> new LinearModelBlock(config);
       default -> {
         CtrModelProvider provider = Registered.BY_NAME.get(config.model());
         if (provider == null) {

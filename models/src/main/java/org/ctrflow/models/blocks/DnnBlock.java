@@ -18,7 +18,7 @@ public final class DnnBlock extends CtrModelBlock {
   private final MlpStack mlp;
 
   DnnBlock(CtrModelConfig config) {
-    super(VERSION, config);
+    super(VERSION, config, WideOptions.of(config.model(), config.options()), true);
     mlp =
         addChildBlock(
             "mlp", tower(config.mlp1Units(), config.mlp1Dropout(), config.batchNorm(), 1));

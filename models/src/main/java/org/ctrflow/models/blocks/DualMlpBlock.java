@@ -19,7 +19,7 @@ public final class DualMlpBlock extends CtrModelBlock {
   private final MlpStack mlp2;
 
   DualMlpBlock(CtrModelConfig config) {
-    super(VERSION, config);
+    super(VERSION, config, WideOptions.of(config.model(), config.options()), true);
     mlp1 =
         addChildBlock(
             "mlp1", tower(config.mlp1Units(), config.mlp1Dropout(), config.batchNorm(), 1));

@@ -19,7 +19,7 @@ public final class FinalMlpBlock extends CtrModelBlock {
   private final MultiHeadBilinearFusion fusion;
 
   FinalMlpBlock(CtrModelConfig config) {
-    super(VERSION, config);
+    super(VERSION, config, WideOptions.of(config.model(), config.options()), true);
     streams = new GatedStreams(config, this::addChildBlock);
     fusion =
         addChildBlock(

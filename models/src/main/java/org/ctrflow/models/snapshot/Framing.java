@@ -58,6 +58,15 @@ final class Framing {
    */
   static ByteBuffer open(byte[] bytes, int magic, int version, String kind)
       throws SnapshotFormatException {
+    return open(bytes, magic, version, version, kind);
+  }
+
+  /**
+   * {@link #open(byte[], int, int, String)} for a reader of format versions {@code oldest} to
+   * {@code newest}; {@link #version} then tells which one the bytes are.
+   */
+  static ByteBuffer open(byte[] bytes, int magic, int oldest, int newest, String kind)
+      throws SnapshotFormatException {
     if (bytes.length < HEADER_BYTES + DIGEST_BYTES) {
       throw new SnapshotFormatException(
           TRUNCATED,
@@ -78,7 +87,7 @@ final class Framing {
               "not a ctrflow model %s: magic 0x%08X, expected 0x%08X", kind, foundMagic, magic));
     }
     int foundVersion = in.getInt(4);
-    if (foundVersion != version) {
+    if (foundVersion < oldest || foundVersion > newest) {
       throw new SnapshotFormatException(
           UNKNOWN_VERSION,
           "unknown model "
@@ -86,7 +95,7 @@ final class Framing {
               + " format version "
               + foundVersion
               + "; this build reads version "
-              + version);
+              + (oldest == newest ? Integer.toString(newest) : oldest + " to " + newest));
     }
     long length = in.getLong(8);
     if (length != bytes.length) {
@@ -107,6 +116,11 @@ final class Framing {
               + HexFormat.of().formatHex(expected));
     }
     return in.position(HEADER_BYTES).limit(end).slice().order(ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** The format version of bytes that {@link #open} accepted. */
+  static int version(byte[] bytes) {
+    return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
   }
 
   /** Reads a string written by {@link Writer#putString}. */

@@ -20,9 +20,10 @@ import org.ctrflow.models.blocks.CtrModelBlock;
 
 /**
  * The change from one model version to the next: every dense parameter (MLPs, gates, fusion,
- * batch-norm statistics; small and touched by every step) and, of the embedding table, only the
+ * batch-norm statistics, the wide terms' bias; small and touched by every step) and, of each row
+ * table ({@link CtrModelBlock#rowTables()}: the embedding table, the wide terms' tables), only the
  * rows the trainer touched since the base version, so an update stays small however large the
- * table. Inside the {@link Framing frame} (magic "CTRD", version 1, length, trailing SHA-256), the
+ * tables. Inside the {@link Framing frame} (magic "CTRD", version 2, length, trailing SHA-256), the
  * body is, little-endian:
  *
  * <pre>
@@ -31,13 +32,15 @@ import org.ctrflow.models.blocks.CtrModelBlock;
  *   int64   version (the version it produces)
  *   int64   created at, epoch milliseconds
  *   int32   dense tensor count, then each as {@link Tensors} lays it out, in parameter order
- *   string  embedding parameter name
- *   int32   d, the embedding width
- *   int32   n, touched rows
- *   int32   x n row ids, strictly increasing
- *   float32 x n·d the rows' values, row-major
+ *   int32   row table count, then for each, in {@code rowTables()} order:
+ *     string  parameter name
+ *     int32   d, the row width
+ *     int32   n, touched rows
+ *     int32   x n row ids, strictly increasing
+ *     float32 x n·d the rows' values, row-major
  * </pre>
  *
+ * Version 1, still read, has no row table count: exactly one row table, the embedding table.
  * Immutable.
  */
 public final class ModelDelta {
@@ -45,40 +48,32 @@ public final class ModelDelta {
   /** "CTRD". */
   static final int MAGIC = 0x43545244;
 
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+
+  /** The touched rows of one row table. */
+  record TableRows(String name, int width, int[] rows, float[] values) {}
 
   private final ModelInfo info;
   private final long baseVersion;
   private final List<Tensors.NamedTensor> dense;
-  private final String embeddingName;
-  private final int embeddingDim;
-  private final int[] rows;
-  private final float[] rowValues;
+  private final List<TableRows> tables;
 
   private ModelDelta(
-      ModelInfo info,
-      long baseVersion,
-      List<Tensors.NamedTensor> dense,
-      String embeddingName,
-      int embeddingDim,
-      int[] rows,
-      float[] rowValues) {
+      ModelInfo info, long baseVersion, List<Tensors.NamedTensor> dense, List<TableRows> tables) {
     this.info = info;
     this.baseVersion = baseVersion;
     this.dense = List.copyOf(dense);
-    this.embeddingName = embeddingName;
-    this.embeddingDim = embeddingDim;
-    this.rows = rows;
-    this.rowValues = rowValues;
+    this.tables = List.copyOf(tables);
   }
 
   /**
    * Captures the current weights of {@code block} as the delta from {@code baseVersion}. Call it
    * from the training thread between steps, so no optimizer update is half-way through.
    *
-   * @param touchedRows embedding rows changed since {@code baseVersion} (the trainer's set)
+   * @param touchedRows rows changed since {@code baseVersion} (the trainer's set), in the row space
+   *     of {@link CtrModelBlock#rowTableOffsets()}
    * @throws IllegalArgumentException if {@code baseVersion} is not below {@code info.version()} or
-   *     a touched row is outside the table
+   *     a touched row is outside the row tables
    */
   public static ModelDelta capture(
       ModelInfo info, long baseVersion, CtrModelBlock block, BitSet touchedRows) {
@@ -86,31 +81,39 @@ public final class ModelDelta {
       throw new IllegalArgumentException(
           "baseVersion must be in [1, " + info.version() + "), was " + baseVersion);
     }
-    if (touchedRows.length() > block.config().numRows()) {
+    if (touchedRows.length() > block.rowSpace()) {
       throw new IllegalArgumentException(
           "touched row "
               + (touchedRows.length() - 1)
-              + " is outside the table of "
-              + block.config().numRows()
+              + " is outside the row tables' "
+              + block.rowSpace()
               + " rows");
     }
-    String embeddingName = Tensors.embeddingName(block);
+    List<Parameter> rowTables = block.rowTables();
     List<Tensors.NamedTensor> dense = new ArrayList<>();
     for (Pair<String, Parameter> p : Tensors.parameters(block)) {
-      if (!p.getKey().equals(embeddingName)) {
+      if (!rowTables.contains(p.getValue())) {
         dense.add(Tensors.of(p.getKey(), p.getValue().getArray()));
       }
     }
-    int d = block.config().embeddingDim();
-    int[] rows = touchedRows.stream().toArray();
-    // One bulk copy of the table beats a JNI slice per row, and costs about a dense optimizer
-    // step's memory traffic.
-    float[] table = block.embeddingTable().getArray().toFloatArray();
-    float[] values = new float[rows.length * d];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(table, rows[i] * d, values, i * d, d);
+    long[] offsets = block.rowTableOffsets();
+    List<TableRows> tables = new ArrayList<>();
+    for (int t = 0; t < rowTables.size(); t++) {
+      Parameter table = rowTables.get(t);
+      long rows = table.getShape().get(0);
+      int d = (int) table.getShape().get(1);
+      int[] ids =
+          touchedRows.get((int) offsets[t], (int) (offsets[t] + rows)).stream().toArray();
+      // One bulk copy of the table beats a JNI slice per row, and costs about a dense optimizer
+      // step's memory traffic.
+      float[] all = ids.length == 0 ? null : table.getArray().toFloatArray();
+      float[] values = new float[ids.length * d];
+      for (int i = 0; i < ids.length; i++) {
+        System.arraycopy(all, ids[i] * d, values, i * d, d);
+      }
+      tables.add(new TableRows(Tensors.nameOf(block, table), d, ids, values));
     }
-    return new ModelDelta(info, baseVersion, dense, embeddingName, d, rows, values);
+    return new ModelDelta(info, baseVersion, dense, tables);
   }
 
   /** The version this delta produces. */
@@ -123,18 +126,23 @@ public final class ModelDelta {
     return baseVersion;
   }
 
+  /** Touched rows over all row tables. */
   public int touchedRowCount() {
-    return rows.length;
+    return tables.stream().mapToInt(t -> t.rows().length).sum();
   }
 
   public byte[] toBytes() {
-    long floats = rowValues.length;
+    long floats = 0;
+    long ints = 0;
+    for (TableRows t : tables) {
+      floats += t.values().length;
+      ints += t.rows().length;
+    }
     for (Tensors.NamedTensor t : dense) {
       floats += t.data().length;
     }
     Framing.Writer out =
-        new Framing.Writer(
-                MAGIC, FORMAT_VERSION, Float.BYTES * floats + Integer.BYTES * rows.length)
+        new Framing.Writer(MAGIC, FORMAT_VERSION, Float.BYTES * floats + Integer.BYTES * ints)
             .putString(info.modelName())
             .putLong(baseVersion)
             .putLong(info.version())
@@ -143,12 +151,15 @@ public final class ModelDelta {
     for (Tensors.NamedTensor t : dense) {
       Tensors.write(out, t);
     }
-    return out.putString(embeddingName)
-        .putInt(embeddingDim)
-        .putInt(rows.length)
-        .putInts(rows)
-        .putFloats(rowValues)
-        .seal();
+    out.putInt(tables.size());
+    for (TableRows t : tables) {
+      out.putString(t.name())
+          .putInt(t.width())
+          .putInt(t.rows().length)
+          .putInts(t.rows())
+          .putFloats(t.values());
+    }
+    return out.seal();
   }
 
   /**
@@ -157,7 +168,7 @@ public final class ModelDelta {
    * @throws SnapshotFormatException naming the first rule the bytes break
    */
   public static ModelDelta fromBytes(byte[] bytes) throws SnapshotFormatException {
-    ByteBuffer in = Framing.open(bytes, MAGIC, FORMAT_VERSION, "delta");
+    ByteBuffer in = Framing.open(bytes, MAGIC, 1, FORMAT_VERSION, "delta");
     String name = Framing.getString(in, "model name");
     long base = Framing.getLong(in, "base version");
     long version = Framing.getLong(in, "version");
@@ -172,26 +183,42 @@ public final class ModelDelta {
     for (int i = 0; i < count; i++) {
       dense.add(Tensors.read(in));
     }
-    String embeddingName = Framing.getString(in, "embedding name");
-    int d = Framing.getInt(in, "embedding width");
-    int[] rows = new int[Framing.need(in, Framing.getInt(in, "row count"), Integer.BYTES, "rows")];
+    int tableCount = Framing.version(bytes) == 1 ? 1 : Framing.getInt(in, "row table count");
+    if (tableCount < 0) {
+      throw new SnapshotFormatException(BAD_METADATA, "negative row table count " + tableCount);
+    }
+    List<TableRows> tables = new ArrayList<>();
+    for (int t = 0; t < tableCount; t++) {
+      tables.add(readRows(in));
+    }
+    return new ModelDelta(new ModelInfo(name, version, createdAt), base, dense, tables);
+  }
+
+  private static TableRows readRows(ByteBuffer in) throws SnapshotFormatException {
+    String tableName = Framing.getString(in, "row table name");
+    int d = Framing.getInt(in, "row width of '" + tableName + "'");
+    int[] rows =
+        new int[Framing.need(in, Framing.getInt(in, "row count"), Integer.BYTES, "row ids")];
     in.asIntBuffer().get(rows);
     in.position(in.position() + rows.length * Integer.BYTES);
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] < 0 || (i > 0 && rows[i] <= rows[i - 1])) {
         throw new SnapshotFormatException(
             ROW_OUT_OF_RANGE,
-            "delta row ids must be non-negative and strictly increasing; row id "
+            "delta row ids of '"
+                + tableName
+                + "' must be non-negative and strictly increasing; row id "
                 + i
                 + " is "
                 + rows[i]);
       }
     }
-    float[] values = new float[Framing.need(in, (long) rows.length * d, Float.BYTES, "row values")];
+    float[] values =
+        new float[Framing.need(in, (long) rows.length * d, Float.BYTES, "row values")];
     in.asFloatBuffer().get(values);
-    Tensors.requireFinite(embeddingName + " (delta rows)", values, 0);
-    return new ModelDelta(
-        new ModelInfo(name, version, createdAt), base, dense, embeddingName, d, rows, values);
+    in.position(in.position() + values.length * Float.BYTES);
+    Tensors.requireFinite(tableName + " (delta rows)", values, 0);
+    return new TableRows(tableName, d, rows, values);
   }
 
   /**
@@ -219,50 +246,70 @@ public final class ModelDelta {
               + ", but the model is at version "
               + baseInfo.version());
     }
-    Shape tableShape = base.embeddingTable().getArray().getShape();
-    if (!Tensors.embeddingName(base).equals(embeddingName) || tableShape.get(1) != embeddingDim) {
+    List<Parameter> rowTables = base.rowTables();
+    List<String> names = new ArrayList<>();
+    for (Parameter table : rowTables) {
+      names.add(Tensors.nameOf(base, table));
+    }
+    if (!names.equals(tables.stream().map(TableRows::name).toList())) {
       throw new SnapshotFormatException(
           SHAPE_MISMATCH,
-          "delta rows are '"
-              + embeddingName
-              + "' of width "
-              + embeddingDim
-              + ", the model's table is '"
-              + Tensors.embeddingName(base)
-              + "' of shape "
-              + tableShape);
+          "delta rows are of tables "
+              + tables.stream().map(TableRows::name).toList()
+              + ", the model's row tables are "
+              + names);
     }
-    if (rows.length > 0 && rows[rows.length - 1] >= tableShape.get(0)) {
-      throw new SnapshotFormatException(
-          ROW_OUT_OF_RANGE,
-          "delta row "
-              + rows[rows.length - 1]
-              + " is out of range for '"
-              + embeddingName
-              + "' with "
-              + tableShape.get(0)
-              + " rows");
+    for (int t = 0; t < tables.size(); t++) {
+      TableRows rows = tables.get(t);
+      Shape shape = rowTables.get(t).getArray().getShape();
+      if (shape.get(1) != rows.width()) {
+        throw new SnapshotFormatException(
+            SHAPE_MISMATCH,
+            "delta rows of '"
+                + rows.name()
+                + "' have width "
+                + rows.width()
+                + ", the model's table has shape "
+                + shape);
+      }
+      int[] ids = rows.rows();
+      if (ids.length > 0 && ids[ids.length - 1] >= shape.get(0)) {
+        throw new SnapshotFormatException(
+            ROW_OUT_OF_RANGE,
+            "delta row "
+                + ids[ids.length - 1]
+                + " is out of range for '"
+                + rows.name()
+                + "' with "
+                + shape.get(0)
+                + " rows");
+      }
     }
     NDManager scope = manager.newSubManager();
     try {
       CtrModelBlock block = Tensors.zeroBlock(base.config(), scope);
-      Tensors.copyInto(block, dense, embeddingName);
-      // Native copies on the weights' device: the table through a Java array and back took 1.4-3 s
-      // per delta for a 2^20 x 16 table on a loaded 2-core machine, most of a refresh's lag.
-      NDArray table = block.embeddingTable().getArray();
-      // A served version is never trained, and autograd refuses in-place writes to a leaf that
-      // requires a gradient wherever the calling thread's grad mode is on (a server's own thread).
-      table.setRequiresGradient(false);
-      table.set(new NDIndex(":"), base.embeddingTable().getArray());
-      if (rows.length > 0) {
-        try (NDManager touched = scope.newSubManager()) {
-          long[] ids = new long[rows.length];
-          for (int i = 0; i < rows.length; i++) {
-            ids[i] = rows[i];
+      Tensors.copyInto(block, dense, names);
+      List<Parameter> targets = block.rowTables();
+      for (int t = 0; t < tables.size(); t++) {
+        // Native copies on the weights' device: a table through a Java array and back took 1.4-3 s
+        // per delta for a 2^20 x 16 table on a loaded 2-core machine, most of a refresh's lag.
+        NDArray table = targets.get(t).getArray();
+        // A served version is never trained, and autograd refuses in-place writes to a leaf that
+        // requires a gradient wherever the calling thread's grad mode is on (a server's own
+        // thread).
+        table.setRequiresGradient(false);
+        table.set(new NDIndex(":"), rowTables.get(t).getArray());
+        TableRows rows = tables.get(t);
+        if (rows.rows().length > 0) {
+          try (NDManager touched = scope.newSubManager()) {
+            long[] ids = new long[rows.rows().length];
+            for (int i = 0; i < ids.length; i++) {
+              ids[i] = rows.rows()[i];
+            }
+            table.set(
+                new NDIndex("{}", touched.create(ids)),
+                touched.create(rows.values(), new Shape(ids.length, rows.width())));
           }
-          table.set(
-              new NDIndex("{}", touched.create(ids)),
-              touched.create(rowValues, new Shape(rows.length, embeddingDim)));
         }
       }
       return block;

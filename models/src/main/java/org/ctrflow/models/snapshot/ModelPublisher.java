@@ -18,7 +18,7 @@ import org.ctrflow.models.training.OnlineTrainer;
  *
  * <p>Which one: the first version and every {@code snapshotEvery}-th after it are snapshots, so a
  * server that starts late finds a recent one; so is a version whose delta would carry more than
- * half the embedding table (then the snapshot is hardly larger). All others are deltas.
+ * half the row tables (then the snapshot is hardly larger). All others are deltas.
  *
  * <p>Versions: {@link PublisherState#lastVersion()} + 1, with the state checkpointed together with
  * the weights. A job restored from a checkpoint may already have stored snapshots past it (written
@@ -97,7 +97,7 @@ public final class ModelPublisher {
     boolean snapshot =
         state.snapshotDue()
             || state.deltasSinceSnapshot() >= snapshotEvery - 1
-            || touched.cardinality() > trainer.block().config().numRows() / 2;
+            || touched.cardinality() > trainer.rowSpace() / 2;
     List<ModelUpdate> updates;
     if (snapshot) {
       byte[] bytes = ModelSnapshot.write(info, schema, trainer.block());

@@ -102,7 +102,7 @@ public final class ModelSnapshot {
     NDManager scope = manager.newSubManager();
     try {
       CtrModelBlock block = Tensors.zeroBlock(config, scope);
-      Tensors.copyInto(block, tensors, null);
+      Tensors.copyInto(block, tensors, List.of());
       return new Loaded(info, schema, block);
     } catch (SnapshotFormatException | RuntimeException e) {
       scope.close();

@@ -59,14 +59,14 @@ final class Tensors {
     return parameters;
   }
 
-  /** The name {@code getParameters()} gives the block's embedding table. */
-  static String embeddingName(CtrModelBlock block) {
-    Parameter table = block.embeddingTable();
+  /** The name {@code getParameters()} gives one of the block's parameters. */
+  static String nameOf(CtrModelBlock block, Parameter parameter) {
     return parameters(block).stream()
-        .filter(p -> p.getValue() == table)
+        .filter(p -> p.getValue() == parameter)
         .map(Pair::getKey)
         .findFirst()
-        .orElseThrow(() -> new IllegalStateException("the embedding table is not a parameter"));
+        .orElseThrow(
+            () -> new IllegalStateException(parameter.getName() + " is not a parameter"));
   }
 
   static long floatCount(CtrModelBlock block) {
@@ -132,12 +132,12 @@ final class Tensors {
 
   /**
    * Overwrites the parameters of {@code target} with {@code tensors}, which must match them one to
-   * one by name and shape, in order; {@code skip} (may be null) names a parameter the caller sets.
+   * one by name and shape, in order; {@code skip} names parameters the caller sets.
    */
-  static void copyInto(CtrModelBlock target, List<NamedTensor> tensors, String skip)
+  static void copyInto(CtrModelBlock target, List<NamedTensor> tensors, List<String> skip)
       throws SnapshotFormatException {
     List<Pair<String, Parameter>> parameters = new ArrayList<>(parameters(target));
-    parameters.removeIf(p -> p.getKey().equals(skip));
+    parameters.removeIf(p -> skip.contains(p.getKey()));
     if (parameters.size() != tensors.size()) {
       throw new SnapshotFormatException(
           SHAPE_MISMATCH,

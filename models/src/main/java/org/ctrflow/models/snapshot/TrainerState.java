@@ -34,7 +34,8 @@ import org.ctrflow.models.blocks.CtrModelConfig;
  * @param modelConfig the architecture the state belongs to
  * @param step optimizer steps taken
  * @param learningRateScale the factor on the configured learning rates
- * @param touchedRows embedding rows changed since the last clear: the next delta's rows
+ * @param touchedRows rows of the model's row tables changed since the last clear, in the trainer's
+ *     row space over all of them: the next delta's rows
  * @param tensors weights and optimizer moments, values row-major
  */
 public record TrainerState(
@@ -133,11 +134,12 @@ public record TrainerState(
    * Checks that this state fits a trainer of {@code config} whose state tensors are {@code layout}
    * (names and shapes, in order), before the trainer overwrites anything.
    *
+   * @param rowSpace rows of the trainer's row space (all row tables together)
    * @throws SnapshotFormatException MODEL_MISMATCH naming the config components that differ,
    *     SHAPE_MISMATCH naming the first tensor that is missing, extra, renamed or reshaped, or
    *     ROW_OUT_OF_RANGE for a touched row outside the table
    */
-  public void checkFits(CtrModelConfig config, List<Pair<String, Shape>> layout)
+  public void checkFits(CtrModelConfig config, List<Pair<String, Shape>> layout, long rowSpace)
       throws SnapshotFormatException {
     if (!modelConfig.equals(config)) {
       throw new SnapshotFormatException(
@@ -165,13 +167,13 @@ public record TrainerState(
                 + shape);
       }
     }
-    if (touchedRows.length() > config.numRows()) {
+    if (touchedRows.length() > rowSpace) {
       throw new SnapshotFormatException(
           ROW_OUT_OF_RANGE,
           "trainer state marks touched row "
               + (touchedRows.length() - 1)
               + ", outside the table's "
-              + config.numRows()
+              + rowSpace
               + " rows");
     }
   }

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,6 +25,7 @@ import org.ctrflow.models.blocks.CtrModelBlock;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.blocks.CtrModels;
 import org.ctrflow.models.blocks.HostBuffer;
+import org.ctrflow.models.blocks.WideTerms;
 import org.ctrflow.models.snapshot.SnapshotFormatException;
 import org.ctrflow.models.snapshot.TrainerState;
 
@@ -31,23 +33,38 @@ import org.ctrflow.models.snapshot.TrainerState;
  * Trains a CTR model online, one micro-batch at a time, test-then-train: {@link #scoreThenTrain}
  * scores a batch with the current model, then learns from it.
  *
- * <p>A step gathers the batch's distinct embedding rows into a small leaf array, runs the model on
- * it (via {@link RowParameterStore}), and updates those rows with {@link LazyAdam}: the embedding
- * table never gets a dense gradient, so a step costs O(batch), not O(table). The dense parameters
- * use Adam. Before the update, the global L2 norm of all gradients (dense and touched rows, which
- * is the norm of the full gradient) is clipped to {@link TrainerConfig#clipNorm()}.
+ * <p>A model has a deep part, a wide part ({@link WideTerms}) or both; they learn differently:
  *
- * <p>Loss: {@code (1/B)·Σ w_i·bce(z_i, y_i)}, the mean over the batch of importance-weighted
- * sigmoid-BCE. Normalising by B, not by Σw, keeps the gradient proportional to each weight: an
- * example of weight 2 pulls exactly as hard as the same example counted twice in the sum, and all
- * weights 1 is the plain mean. The embedding penalty (λ/2)·‖e_r‖² is added for the touched rows
- * only (as the gradient {@code λ·e_r}), not for the whole table as {@code CtrLoss} and FuxiCTR do:
- * the whole-table penalty would make every step O(table) again, and online each row is penalised
- * when it is used, which regularises frequent rows as often as they learn.
+ * <ul>
+ *   <li>The <b>wide terms</b> learn example by example, in stream order ({@link
+ *       SequentialLearner}): each example is scored with the weights all earlier examples of the
+ *       batch have updated, then updates them, with per-coordinate FTRL-Proximal and AdaGrad
+ *       rates. Their logit is added to the deep part's.
+ *   <li>The <b>deep part</b> takes back-propagation steps on the scored batch, in parts of {@link
+ *       TrainerConfig#updateBatch()} examples, each mixed with replayed ones ({@link
+ *       ReplayBuffer}). A step gathers the part's distinct embedding rows into a small leaf array,
+ *       runs the model on it (via {@link RowParameterStore}), and updates those rows with the row
+ *       optimizer ({@link StepOptimizer}): the embedding table never gets a dense gradient, so a
+ *       step costs O(batch), not O(table). The dense parameters use Adam. Before the update, the
+ *       global L2 norm of all gradients (dense and touched rows, which is the norm of the full
+ *       gradient) is clipped to {@link TrainerConfig#clipNorm()}. The wide terms are a fixed
+ *       offset in its forward.
+ * </ul>
+ *
+ * <p>Loss of a deep step: {@code (1/B)·Σ w_i·bce(z_i, y_i)}, the mean over the batch of
+ * importance-weighted sigmoid-BCE. Normalising by B, not by Σw, keeps the gradient proportional to
+ * each weight: an example of weight 2 pulls exactly as hard as the same example counted twice in
+ * the sum, and all weights 1 is the plain mean. The embedding penalty (λ/2)·‖e_r‖² is added for
+ * the touched rows only (as the gradient {@code λ·e_r}), not for the whole table as {@code
+ * CtrLoss} and FuxiCTR do: the whole-table penalty would make every step O(table) again, and online
+ * each row is penalised when it is used, which regularises frequent rows as often as they learn.
  *
  * <p>A block that implements {@link TrainingHooks} (the memory networks) gets the labels before the
  * training forward, adds its auxiliary loss to the objective, is told when the step's update is
  * done, and scores test-then-train batches itself (so it can adapt between parts of a batch).
+ *
+ * <p>Touched rows, for deltas: one row space over all of {@link CtrModelBlock#rowTables()}, table
+ * t's row r at {@link CtrModelBlock#rowTableOffsets()}[t] + r.
  *
  * <p>DJL allows one active gradient collector per JVM: training steps of all trainers in a JVM take
  * one lock. Use an instance from one thread.
@@ -59,9 +76,10 @@ public final class OnlineTrainer implements AutoCloseable {
   private final TrainerConfig config;
   private final NDManager manager;
   private final CtrModelBlock block;
-  private final Parameter table;
+  private final Parameter table; // null without a deep part
   private final List<Parameter> dense = new ArrayList<>();
-  private final LazyAdam adam;
+  private final StepOptimizer optimizer; // null without a deep part
+  private final SequentialLearner sequential; // null without wide terms
   private final TouchedRows touched = new TouchedRows();
   private final int fields;
   private final BatchInputs inputs;
@@ -77,6 +95,9 @@ public final class OnlineTrainer implements AutoCloseable {
    * random numbers with {@link TrainerConfig#seed()}, so that runs repeat. The model config's
    * {@code embeddingL2} is {@code CtrLoss}'s; this trainer applies {@link
    * TrainerConfig#embeddingL2()} to touched rows instead.
+   *
+   * @throws IllegalArgumentException for wide terms on a model with {@link TrainingHooks}, whose
+   *     scoring is its own
    */
   public OnlineTrainer(CtrModelConfig modelConfig, TrainerConfig config) {
     this.config = config;
@@ -85,25 +106,48 @@ public final class OnlineTrainer implements AutoCloseable {
     block = CtrModels.createInitialized(modelConfig, manager);
     fields = modelConfig.numFields();
     inputs = new BatchInputs(fields, modelConfig.numRows());
-    Parameter embedding = null;
+    table = block.embeddingTable();
     for (Pair<String, Parameter> p : block.getParameters()) {
-      if (p.getValue().getName().equals("embedding")) {
-        embedding = p.getValue();
-      } else if (p.getValue().requiresGradient()) {
+      if (p.getValue() != table && p.getValue().requiresGradient()) {
         dense.add(p.getValue());
       }
     }
-    table = embedding;
     hooks = block instanceof TrainingHooks h ? h : null;
+    if (hooks != null && block.wide() != null) {
+      throw new IllegalArgumentException(
+          "model '" + modelConfig.model() + "' scores its batches itself: it takes no wide terms");
+    }
+    List<Parameter> tables = block.rowTables();
+    long[] offsets = block.rowTableOffsets();
+    List<Long> wideOffsets = new ArrayList<>();
+    for (int t = 0; t < tables.size(); t++) {
+      if (tables.get(t) != table) {
+        wideOffsets.add(offsets[t]);
+      }
+    }
+    sequential =
+        block.wide() == null
+            ? null
+            : new SequentialLearner(block.wide(), config, fields, wideOffsets);
     replay =
-        config.replaySize() == 0
+        config.replaySize() == 0 || table == null
             ? null
             : new ReplayBuffer(fields, config.replaySize(), config.replayRatio(), config.seed());
-    // The table is read through a gathered leaf; it must never get a (dense) gradient itself.
-    table.getArray().setRequiresGradient(false);
-    adam =
-        new LazyAdam(
-            manager, table.getArray(), dense, config.beta1(), config.beta2(), config.epsilon());
+    if (table != null) {
+      // The table is read through a gathered leaf; it must never get a (dense) gradient itself.
+      table.getArray().setRequiresGradient(false);
+      optimizer =
+          new StepOptimizer(
+              manager,
+              table.getArray(),
+              dense,
+              config.beta1(),
+              config.beta2(),
+              config.epsilon(),
+              config.rowOptimizer());
+    } else {
+      optimizer = null;
+    }
   }
 
   public TrainerConfig config() {
@@ -114,12 +158,12 @@ public final class OnlineTrainer implements AutoCloseable {
     return block;
   }
 
-  /** Training steps taken. */
+  /** Deep training steps taken (0 for a model without a deep part). */
   public long steps() {
-    return adam.step();
+    return optimizer == null ? 0 : optimizer.step();
   }
 
-  /** Multiplies both configured learning rates from now on (offline LR decay). */
+  /** Multiplies the deep part's learning rates from now on (offline LR decay). */
   public void setLearningRateScale(float scale) {
     learningRateScale = scale;
   }
@@ -128,17 +172,32 @@ public final class OnlineTrainer implements AutoCloseable {
     return learningRateScale;
   }
 
-  /** The global gradient norm of the last step, before clipping. */
+  /** The global gradient norm of the last deep step, before clipping. */
   public double lastGradientNorm() {
     return lastGradientNorm;
   }
 
-  /** The optimizer's first-moment norm, for tests of clipping. */
-  double firstMomentNorm() {
-    return adam.firstMomentNorm();
+  /** The model's own learning figures ({@link TrainingHooks#diagnostics()}); empty for most. */
+  public java.util.Map<String, Double> diagnostics() {
+    return hooks == null ? java.util.Map.of() : hooks.diagnostics();
   }
 
-  /** The embedding rows changed since the last {@link #clearTouched()}: a delta's rows. */
+  /** The wide terms' learner, for tests; null without wide terms. */
+  SequentialLearner sequentialLearner() {
+    return sequential;
+  }
+
+  /** The optimizer's first-moment norm, for tests of clipping. */
+  double firstMomentNorm() {
+    return optimizer.firstMomentNorm();
+  }
+
+  /** Rows of the touched-row space, over all row tables (see the class notes). */
+  public long rowSpace() {
+    return block.rowSpace();
+  }
+
+  /** The rows changed since the last {@link #clearTouched()}: a delta's rows. */
   public BitSet touchedRowsSinceClear() {
     return touched.snapshot();
   }
@@ -161,72 +220,121 @@ public final class OnlineTrainer implements AutoCloseable {
     inputs.checkRows(rows, batchSize);
     try (NDManager step = manager.newSubManager()) {
       NDArray x = staging.create(step, rows, new Shape(batchSize, fields));
-      float[] p = block.predict(x).toFloatArray();
-      double[] scores = new double[batchSize];
-      for (int i = 0; i < batchSize; i++) {
-        scores[i] = p[i];
-      }
-      return scores;
+      return toDoubles(block.predict(x).toFloatArray());
     }
   }
 
   /**
-   * Test-then-train: scores the batch with the current model, then takes one training step on it
-   * (with {@link TrainerConfig#replaySize()} > 0, on it plus examples replayed from earlier
-   * batches, see {@link ReplayBuffer}).
+   * Test-then-train: scores the batch, then learns from it: the wide terms example by example
+   * (each scored before it is learnt), the deep part in steps of {@link
+   * TrainerConfig#updateBatch()} examples (with {@link TrainerConfig#replaySize()} > 0, each plus
+   * examples replayed from earlier batches, see {@link ReplayBuffer}).
    *
    * @param labels 0 or 1 (any value in [0, 1] works as a soft label)
    * @param weights importance weights, >= 0; {@code null} for all 1
-   * @return the scores from before the step, one per example
+   * @return the scores from before each example was learnt, one per example
    */
   public double[] scoreThenTrain(long[] rows, int batchSize, float[] labels, float[] weights) {
-    double[] scores = hooks == null ? predict(rows, batchSize) : adapt(rows, batchSize, labels);
-    if (replay == null) {
-      train(rows, batchSize, labels, weights);
+    inputs.checkRows(rows, batchSize);
+    float[] w = weights == null ? BatchInputs.ones(batchSize) : weights;
+    BatchInputs.checkTargets(labels, w, batchSize);
+    double[] scores;
+    if (hooks != null) {
+      scores = adapt(rows, batchSize, labels);
+    } else if (sequential != null) {
+      scores = learnWide(rows, batchSize, labels, w, true);
     } else {
-      float[] w = weights == null ? BatchInputs.ones(batchSize) : weights;
-      BatchInputs.checkTargets(labels, w, batchSize);
-      MicroBatcher.Batch mixed = replay.mix(rows, batchSize, labels, w);
-      train(mixed.rows(), mixed.size(), mixed.labels(), mixed.weights());
+      scores = predict(rows, batchSize);
+    }
+    if (table == null) {
+      return scores;
+    }
+    int part = config.stepExamples(batchSize);
+    for (int from = 0; from < batchSize; from += part) {
+      int n = Math.min(part, batchSize - from);
+      long[] r = part == batchSize ? rows : Arrays.copyOfRange(rows, from * fields, (from + n) * fields);
+      float[] y = part == batchSize ? labels : Arrays.copyOfRange(labels, from, from + n);
+      float[] iw = part == batchSize ? w : Arrays.copyOfRange(w, from, from + n);
+      if (replay == null) {
+        deepStep(r, n, y, iw);
+      } else {
+        MicroBatcher.Batch mixed = replay.mix(r, n, y, iw);
+        deepStep(mixed.rows(), mixed.size(), mixed.labels(), mixed.weights());
+      }
     }
     return scores;
   }
 
   /** Scores through {@link TrainingHooks#scoreThenAdapt}, which may train (hence the lock). */
   private double[] adapt(long[] rows, int batchSize, float[] labels) {
-    inputs.checkRows(rows, batchSize);
-    BatchInputs.checkTargets(labels, BatchInputs.ones(batchSize), batchSize);
     GRADIENT_COLLECTOR.lock();
     try (NDManager step = manager.newSubManager()) {
       NDArray x = step.create(rows, new Shape(batchSize, fields));
       NDArray y = step.create(labels, new Shape(batchSize, 1));
-      float[] p = hooks.scoreThenAdapt(x, y).toFloatArray();
-      double[] scores = new double[batchSize];
-      for (int i = 0; i < batchSize; i++) {
-        scores[i] = p[i];
-      }
-      return scores;
+      return toDoubles(hooks.scoreThenAdapt(x, y).toFloatArray());
     } finally {
       GRADIENT_COLLECTOR.unlock();
     }
   }
 
   /**
-   * One training step.
+   * The wide terms' pass over a batch: example by example on top of the deep part's logits, then
+   * the changed rows written back into the block.
    *
-   * @return the batch's weighted BCE before the step
+   * @return the scores, each from before its example was learnt
+   */
+  private double[] learnWide(
+      long[] rows, int batchSize, float[] labels, float[] weights, boolean deepLogits) {
+    try (NDManager step = manager.newSubManager()) {
+      float[] deep;
+      if (table != null && deepLogits) {
+        NDArray x = staging.create(step, rows, new Shape(batchSize, fields));
+        deep = block.deepLogits(x).toFloatArray();
+      } else {
+        deep = new float[batchSize];
+      }
+      double[] scores = sequential.scoreThenLearn(rows, batchSize, deep, labels, weights);
+      sequential.writeChanged(step, touched);
+      return scores;
+    }
+  }
+
+  /**
+   * One training step on a batch, without replay: the wide terms learn it example by example, then
+   * the deep part takes one step on it.
+   *
+   * @return the batch's weighted BCE before the step (of the wide pass's scores for a model
+   *     without a deep part)
    */
   public double train(long[] rows, int batchSize, float[] labels, float[] weights) {
     inputs.checkRows(rows, batchSize);
     float[] w = weights == null ? BatchInputs.ones(batchSize) : weights;
     BatchInputs.checkTargets(labels, w, batchSize);
+    double[] scores = sequential == null ? null : learnWide(rows, batchSize, labels, w, true);
+    if (table == null) {
+      double loss = 0;
+      for (int i = 0; i < batchSize; i++) {
+        double p = Math.min(Math.max(scores[i], 1e-7), 1 - 1e-7);
+        loss -= w[i] * (labels[i] * Math.log(p) + (1 - labels[i]) * Math.log(1 - p));
+      }
+      return loss / batchSize;
+    }
+    return deepStep(rows, batchSize, labels, w);
+  }
+
+  /**
+   * One back-propagation step of the deep part.
+   *
+   * @return the batch's weighted BCE before the step
+   */
+  private double deepStep(long[] rows, int batchSize, float[] labels, float[] w) {
     GRADIENT_COLLECTOR.lock();
     try (NDManager step = manager.newSubManager()) {
       long[] distinct = new long[rows.length];
       long[] local = new long[rows.length];
       int count = inputs.indexRows(rows, distinct, local);
       NDArray rowIds = staging.create(step, distinct, new Shape(count));
-      NDArray leaf = LazyAdam.gatherRows(table.getArray(), rowIds);
+      NDArray leaf = StepOptimizer.gatherRows(table.getArray(), rowIds);
       leaf.setRequiresGradient(true);
       NDArray x = staging.create(step, local, new Shape(batchSize, fields));
       NDArray y = staging.create(step, labels, new Shape(batchSize, 1));
@@ -236,8 +344,8 @@ public final class OnlineTrainer implements AutoCloseable {
         hooks.beginStep(y);
       }
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray logits =
-            block.forward(new RowParameterStore(step, table, leaf), new NDList(x), true).head();
+        // The deep part alone: the wide terms learn its residual (see the class notes).
+        NDArray logits = block.deepForward(new RowParameterStore(step, table, leaf), x, true);
         // Stable BCE on logits: softplus(z) - y·z; the mean divides by B (see the class notes).
         // No scalar operands here: under autograd DJL's mul(Number) corrupts gradients.
         NDArray bce = Activation.softPlus(logits).sub(logits.mul(y));
@@ -287,13 +395,13 @@ public final class OnlineTrainer implements AutoCloseable {
     if (config.clipNorm() > 0f && lastGradientNorm > config.clipNorm()) {
       scale = (float) (config.clipNorm() / (lastGradientNorm + 1e-6));
     }
-    adam.nextStep();
+    optimizer.nextStep();
     float lr = config.learningRate() * learningRateScale;
     for (int i = 0; i < dense.size(); i++) {
-      adam.updateDense(dense.get(i), gradients.get(i), scale, lr);
+      optimizer.updateDense(dense.get(i), gradients.get(i), scale, lr);
     }
     float embeddingLr = config.embeddingLearningRate() * learningRateScale;
-    adam.updateRows(table.getArray(), rowIds, leaf, rowGradient, scale, embeddingLr);
+    optimizer.updateRows(table.getArray(), rowIds, leaf, rowGradient, scale, embeddingLr);
     // PyTorch accumulates into .grad and DJL's collector does not reset it (its Trainer does, in
     // step()): zero the dense gradients in place for the next step. The leaf is new every step.
     for (NDArray g : accumulators) {
@@ -319,17 +427,23 @@ public final class OnlineTrainer implements AutoCloseable {
     } catch (IOException | ai.djl.MalformedModelException e) {
       throw new IllegalStateException("cannot load saved weights: " + e.getMessage(), e);
     }
-    table.getArray().setRequiresGradient(false);
+    if (table != null) {
+      table.getArray().setRequiresGradient(false);
+    }
     dense.forEach(p -> p.getArray().setRequiresGradient(true));
+    if (sequential != null) {
+      sequential.reloadWeights();
+    }
   }
 
   /**
    * Everything needed to continue training exactly here, e.g. in a Flink checkpoint: all weights
-   * (batch-norm running statistics included), Adam's moments of the dense parameters and of the
-   * whole embedding table, the step count, the learning-rate scale and the touched-row set. The
-   * format is {@link TrainerState}'s (versioned, checksummed). Not included: the replay buffer
-   * (replay restarts empty) and the engine's random state (dropout masks differ after a restore).
-   * Size: about 3 x 4 bytes per model weight (weights and two moments).
+   * (batch-norm running statistics included), the deep optimizer's state of the dense parameters
+   * and of the whole embedding table, the wide terms' per-coordinate state, the step count, the
+   * learning-rate scale and the touched-row set. The format is {@link TrainerState}'s (versioned,
+   * checksummed). Not included: the replay buffer (replay restarts empty) and the engine's random
+   * state (dropout masks differ after a restore). Size: about 3 x 4 bytes per model weight
+   * (weights and two moments).
    */
   public byte[] saveState() {
     List<TrainerState.Tensor> tensors = new ArrayList<>();
@@ -337,8 +451,10 @@ public final class OnlineTrainer implements AutoCloseable {
       NDArray array = a.getValue();
       tensors.add(new TrainerState.Tensor(a.getKey(), array.getShape(), array.toFloatArray()));
     }
-    return new TrainerState(
-            block.config(), adam.step(), learningRateScale, touched.snapshot(), tensors)
+    if (sequential != null) {
+      tensors.addAll(sequential.state(this::parameterName));
+    }
+    return new TrainerState(block.config(), steps(), learningRateScale, touched.snapshot(), tensors)
         .write();
   }
 
@@ -356,38 +472,67 @@ public final class OnlineTrainer implements AutoCloseable {
     List<Pair<String, NDArray>> arrays = stateArrays();
     List<Pair<String, Shape>> layout = new ArrayList<>();
     arrays.forEach(a -> layout.add(new Pair<>(a.getKey(), a.getValue().getShape())));
-    state.checkFits(block.config(), layout);
+    if (sequential != null) {
+      sequential.state(this::parameterName).forEach(t -> layout.add(new Pair<>(t.name(), t.shape())));
+    }
+    state.checkFits(block.config(), layout, rowSpace());
     for (int i = 0; i < arrays.size(); i++) {
       arrays.get(i).getValue().set(FloatBuffer.wrap(state.tensors().get(i).data()));
     }
-    adam.setStep(state.step());
+    if (sequential != null) {
+      sequential.restore(state.tensors().subList(arrays.size(), state.tensors().size()));
+    }
+    if (optimizer != null) {
+      optimizer.setStep(state.step());
+    }
     learningRateScale = state.learningRateScale();
     touched.replace(state.touchedRows());
   }
 
-  /** The arrays of a trainer state, named, in a fixed order: weights, then Adam's moments. */
+  /** The arrays of a trainer state, named, in a fixed order: weights, then the deep optimizer's. */
   private List<Pair<String, NDArray>> stateArrays() {
     List<Pair<String, NDArray>> arrays = new ArrayList<>();
-    List<Pair<String, NDArray[]>> moments = new ArrayList<>();
+    List<Pair<String, NDArray>> moments = new ArrayList<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
       Parameter parameter = p.getValue();
       arrays.add(new Pair<>("weight/" + p.getKey(), parameter.getArray()));
       if (parameter == table) {
-        moments.add(new Pair<>(p.getKey(), adam.tableMoments()));
+        for (Pair<String, NDArray> s : optimizer.tableState()) {
+          moments.add(new Pair<>(s.getKey() + "/" + p.getKey(), s.getValue()));
+        }
       } else if (dense.contains(parameter)) {
-        moments.add(new Pair<>(p.getKey(), adam.moments(parameter)));
+        NDArray[] m = optimizer.moments(parameter);
+        moments.add(new Pair<>("adam.mean/" + p.getKey(), m[0]));
+        moments.add(new Pair<>("adam.variance/" + p.getKey(), m[1]));
       }
     }
-    for (Pair<String, NDArray[]> m : moments) {
-      arrays.add(new Pair<>("adam.mean/" + m.getKey(), m.getValue()[0]));
-      arrays.add(new Pair<>("adam.variance/" + m.getKey(), m.getValue()[1]));
-    }
+    arrays.addAll(moments);
     return arrays;
+  }
+
+  /** The name {@code getParameters()} gives a parameter of the block. */
+  private String parameterName(Parameter parameter) {
+    for (Pair<String, Parameter> p : block.getParameters()) {
+      if (p.getValue() == parameter) {
+        return p.getKey();
+      }
+    }
+    throw new IllegalArgumentException("not a parameter of the model: " + parameter.getName());
+  }
+
+  private static double[] toDoubles(float[] p) {
+    double[] scores = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      scores[i] = p[i];
+    }
+    return scores;
   }
 
   @Override
   public void close() {
-    adam.close();
+    if (optimizer != null) {
+      optimizer.close();
+    }
     manager.close();
   }
 }

@@ -15,7 +15,13 @@ import java.util.Iterator;
  * @param batchSize examples per training step (micro-batch size)
  * @param maxWaitMillis longest an example waits in a {@link MicroBatcher} before a partial flush
  * @param learningRate Adam step size of the dense parameters
- * @param embeddingLearningRate lazy-Adam step size of the embedding rows
+ * @param embeddingLearningRate step size of the embedding rows' optimizer
+ * @param rowOptimizer the embedding rows' optimizer: {@code adam} (row-sparse "lazy" Adam) or
+ *     {@code adagrad} (per-coordinate AdaGrad, {@code n += g²; e −= η·g / (sqrt(n) + ε)}); the
+ *     dense parameters always use Adam
+ * @param updateBatch online: examples per optimizer step of the deep part; {@link
+ *     OnlineTrainer#scoreThenTrain} scores a micro-batch, then steps on it in parts of this size
+ *     (each with its replayed examples); 0 steps once on the whole micro-batch
  * @param beta1 Adam's first-moment decay
  * @param beta2 Adam's second-moment decay
  * @param epsilon Adam's denominator term
@@ -27,6 +33,13 @@ import java.util.Iterator;
  * @param replaySize online: examples kept for replay by {@link OnlineTrainer#scoreThenTrain}; 0
  *     disables replay
  * @param replayRatio online: replayed examples per fresh example in each step
+ * @param wideAlpha FTRL-Proximal α of the wide terms' bias, linear and cross weights (see {@code
+ *     SequentialLearner})
+ * @param wideBeta FTRL-Proximal β
+ * @param wideL1 FTRL-Proximal λ1 (L1; weights with |z| ≤ λ1 are exactly 0)
+ * @param wideL2 FTRL-Proximal λ2 (L2)
+ * @param factorLearningRate AdaGrad step size of the factorization machine's factors
+ * @param factorL2 L2 coefficient on the factors' gradients ({@code λ·v})
  * @param epochs offline: the most passes over the training file
  * @param patience offline: stop after this many epochs without a better validation AUC
  * @param lrDecayFactor offline: multiply both learning rates by this after an epoch without a
@@ -39,6 +52,8 @@ public record TrainerConfig(
     long maxWaitMillis,
     float learningRate,
     float embeddingLearningRate,
+    String rowOptimizer,
+    int updateBatch,
     float beta1,
     float beta2,
     float epsilon,
@@ -47,11 +62,20 @@ public record TrainerConfig(
     float embeddingL2,
     int replaySize,
     float replayRatio,
+    float wideAlpha,
+    float wideBeta,
+    float wideL1,
+    float wideL2,
+    float factorLearningRate,
+    float factorL2,
     int epochs,
     int patience,
     float lrDecayFactor,
     float minLearningRate,
     long seed) {
+
+  /** The valid {@link #rowOptimizer()}s. */
+  public static final java.util.List<String> ROW_OPTIMIZERS = java.util.List.of("adam", "adagrad");
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -65,6 +89,11 @@ public record TrainerConfig(
     }
     positive("learningRate", learningRate);
     positive("embeddingLearningRate", embeddingLearningRate);
+    if (!ROW_OPTIMIZERS.contains(rowOptimizer)) {
+      throw new IllegalArgumentException(
+          "rowOptimizer must be one of " + ROW_OPTIMIZERS + ", got " + rowOptimizer);
+    }
+    nonNegative("updateBatch", updateBatch);
     unitInterval("beta1", beta1);
     unitInterval("beta2", beta2);
     positive("epsilon", epsilon);
@@ -73,6 +102,12 @@ public record TrainerConfig(
     nonNegative("embeddingL2", embeddingL2);
     nonNegative("replaySize", replaySize);
     nonNegative("replayRatio", replayRatio);
+    positive("wideAlpha", wideAlpha);
+    nonNegative("wideBeta", wideBeta);
+    nonNegative("wideL1", wideL1);
+    nonNegative("wideL2", wideL2);
+    positive("factorLearningRate", factorLearningRate);
+    nonNegative("factorL2", factorL2);
     positive("epochs", epochs);
     positive("patience", patience);
     if (!(lrDecayFactor > 0f && lrDecayFactor <= 1f)) {
@@ -81,7 +116,10 @@ public record TrainerConfig(
     nonNegative("minLearningRate", minLearningRate);
   }
 
-  /** A builder holding the defaults (FuxiCTR's: Adam 1e-3, clip 10, patience 2, decay 0.1). */
+  /**
+   * A builder holding the defaults (FuxiCTR's for the deep part: Adam 1e-3, clip 10, patience 2,
+   * decay 0.1).
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -146,12 +184,19 @@ public record TrainerConfig(
     }
   }
 
+  /** Examples per deep optimizer step: {@link #updateBatch()}, or the micro-batch when 0. */
+  public int stepExamples(int batch) {
+    return updateBatch == 0 ? batch : Math.min(updateBatch, batch);
+  }
+
   /** Mutable builder; {@link #build()} validates. */
   public static final class Builder {
     private int batchSize = 1024;
     private long maxWaitMillis = 200;
     private float learningRate = 1e-3f;
     private float embeddingLearningRate = 1e-3f;
+    private String rowOptimizer = "adam";
+    private int updateBatch = 0;
     private float beta1 = 0.9f;
     private float beta2 = 0.999f;
     private float epsilon = 1e-8f;
@@ -160,6 +205,12 @@ public record TrainerConfig(
     private float embeddingL2 = 0f;
     private int replaySize = 0;
     private float replayRatio = 1f;
+    private float wideAlpha = 0.1f;
+    private float wideBeta = 1f;
+    private float wideL1 = 0f;
+    private float wideL2 = 0f;
+    private float factorLearningRate = 0.05f;
+    private float factorL2 = 0f;
     private int epochs = 100;
     private int patience = 2;
     private float lrDecayFactor = 0.1f;
@@ -173,6 +224,8 @@ public record TrainerConfig(
       maxWaitMillis = c.maxWaitMillis;
       learningRate = c.learningRate;
       embeddingLearningRate = c.embeddingLearningRate;
+      rowOptimizer = c.rowOptimizer;
+      updateBatch = c.updateBatch;
       beta1 = c.beta1;
       beta2 = c.beta2;
       epsilon = c.epsilon;
@@ -181,6 +234,12 @@ public record TrainerConfig(
       embeddingL2 = c.embeddingL2;
       replaySize = c.replaySize;
       replayRatio = c.replayRatio;
+      wideAlpha = c.wideAlpha;
+      wideBeta = c.wideBeta;
+      wideL1 = c.wideL1;
+      wideL2 = c.wideL2;
+      factorLearningRate = c.factorLearningRate;
+      factorL2 = c.factorL2;
       epochs = c.epochs;
       patience = c.patience;
       lrDecayFactor = c.lrDecayFactor;
@@ -212,6 +271,32 @@ public record TrainerConfig(
 
     public Builder embeddingLearningRate(float v) {
       embeddingLearningRate = v;
+      return this;
+    }
+
+    public Builder rowOptimizer(String v) {
+      rowOptimizer = v;
+      return this;
+    }
+
+    public Builder updateBatch(int v) {
+      updateBatch = v;
+      return this;
+    }
+
+    /** FTRL-Proximal settings of the wide terms' weights. */
+    public Builder ftrl(float alpha, float beta, float l1, float l2) {
+      wideAlpha = alpha;
+      wideBeta = beta;
+      wideL1 = l1;
+      wideL2 = l2;
+      return this;
+    }
+
+    /** AdaGrad settings of the factorization machine's factors. */
+    public Builder factors(float learningRate, float l2) {
+      factorLearningRate = learningRate;
+      factorL2 = l2;
       return this;
     }
 
@@ -279,6 +364,8 @@ public record TrainerConfig(
           maxWaitMillis,
           learningRate,
           embeddingLearningRate,
+          rowOptimizer,
+          updateBatch,
           beta1,
           beta2,
           epsilon,
@@ -287,6 +374,12 @@ public record TrainerConfig(
           embeddingL2,
           replaySize,
           replayRatio,
+          wideAlpha,
+          wideBeta,
+          wideL1,
+          wideL2,
+          factorLearningRate,
+          factorL2,
           epochs,
           patience,
           lrDecayFactor,

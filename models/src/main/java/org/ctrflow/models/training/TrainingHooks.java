@@ -42,4 +42,9 @@ public interface TrainingHooks {
    * @return (B, 1) probabilities from before the model saw each example's label
    */
   NDArray scoreThenAdapt(NDArray indices, NDArray labels);
+
+  /** Figures of the block's own learning, by name, for benchmarks and metrics; none by default. */
+  default java.util.Map<String, Double> diagnostics() {
+    return java.util.Map.of();
+  }
 }

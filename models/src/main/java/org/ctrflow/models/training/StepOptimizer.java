@@ -12,45 +12,53 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Adam for the dense parameters and a row-sparse ("lazy") Adam for the embedding table, as TF's
- * {@code LazyAdam}: a step reads, updates and writes back the moments of the rows its batch touched
- * only, and bias-corrects with the global step count. Rows a step does not touch keep their weights
- * and moments bit for bit (dense Adam would still move them with their decaying momentum), so a
- * step costs O(batch), not O(table).
+ * The optimizer of a deep training step: Adam for the dense parameters, and for the embedding
+ * table a row-sparse optimizer that reads, updates and writes back the state of the rows its batch
+ * touched only. Rows a step does not touch keep their weights and state bit for bit (dense Adam
+ * would still move them with their decaying momentum), so a step costs O(batch), not O(table).
  *
- * <p>Update, with t the global step: {@code m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -=
- * lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + ε)}, the form DJL's and TF's Adam use.
+ * <p>Adam, with t the global step: {@code m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -=
+ * lr·sqrt(1-β2^t)/(1-β1^t) · m / (sqrt(v) + ε)}, the form DJL's and TF's Adam use; for the rows
+ * ({@code adam}) as TF's {@code LazyAdam}, bias-corrected with the global step count. AdaGrad
+ * ({@code adagrad}) for the rows: {@code n += g²; w −= lr·g / (sqrt(n) + ε)}: each coordinate's
+ * step shrinks with its own gradient history only, so a row seen for the first time takes a full
+ * step however old the model is, where lazy Adam's shared bias correction and momentum make a new
+ * row's first steps small.
  *
  * <p>This runs outside the gradient collector. Temporaries (gathered rows) go to the manager of the
  * row ids, the caller's per-step manager. Not thread-safe.
  */
-final class LazyAdam implements AutoCloseable {
+final class StepOptimizer implements AutoCloseable {
 
   private final NDManager state;
   private final float beta1;
   private final float beta2;
   private final float epsilon;
+  private final boolean adagradRows;
   private final Map<Parameter, NDArray[]> denseMoments = new IdentityHashMap<>();
-  private final NDArray tableMean;
-  private final NDArray tableVariance;
+  private final NDArray tableMean; // null with AdaGrad rows
+  private final NDArray tableVariance; // with AdaGrad rows: the squared-gradient sum
   private long step;
 
   /**
    * @param table the embedding table (numRows, d)
    * @param dense the dense parameters; all moments are allocated here, zero
+   * @param rowOptimizer {@code adam} or {@code adagrad} (see {@link TrainerConfig#rowOptimizer()})
    */
-  LazyAdam(
+  StepOptimizer(
       NDManager parent,
       NDArray table,
       List<Parameter> dense,
       float beta1,
       float beta2,
-      float epsilon) {
+      float epsilon,
+      String rowOptimizer) {
     this.state = parent.newSubManager();
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
-    tableMean = state.zeros(table.getShape());
+    adagradRows = rowOptimizer.equals("adagrad");
+    tableMean = adagradRows ? null : state.zeros(table.getShape());
     tableVariance = state.zeros(table.getShape());
     for (Parameter p : dense) {
       Shape shape = p.getArray().getShape();
@@ -81,9 +89,16 @@ final class LazyAdam implements AutoCloseable {
     return moments;
   }
 
-  /** The embedding table's first and second moments (live arrays, (numRows, d)). */
-  NDArray[] tableMoments() {
-    return new NDArray[] {tableMean, tableVariance};
+  /**
+   * The embedding table's optimizer state by name (live arrays, (numRows, d)): Adam's {@code
+   * adam.mean} and {@code adam.variance}, or AdaGrad's {@code adagrad.n}.
+   */
+  List<ai.djl.util.Pair<String, NDArray>> tableState() {
+    return adagradRows
+        ? List.of(new ai.djl.util.Pair<>("adagrad.n", tableVariance))
+        : List.of(
+            new ai.djl.util.Pair<>("adam.mean", tableMean),
+            new ai.djl.util.Pair<>("adam.variance", tableVariance));
   }
 
   /**
@@ -113,11 +128,19 @@ final class LazyAdam implements AutoCloseable {
       float gradientScale,
       float learningRate) {
     NDIndex index = new NDIndex("{}", rowIds);
-    NDArray mean = gatherRows(tableMean, rowIds);
-    NDArray variance = gatherRows(tableVariance, rowIds);
     NDArray values = rows.stopGradient();
-    fused(values, gradient, mean, variance, gradientScale, learningRate);
-    tableMean.set(index, mean);
+    NDArray variance = gatherRows(tableVariance, rowIds);
+    if (adagradRows) {
+      NDManager manager = rowIds.getManager();
+      NDArray g = gradient.mul(manager.full(new Shape(), gradientScale));
+      variance.addi(g.square());
+      NDArray rate = manager.full(new Shape(), learningRate);
+      values.subi(g.mul(rate).div(variance.sqrt().add(manager.full(new Shape(), epsilon))));
+    } else {
+      NDArray mean = gatherRows(tableMean, rowIds);
+      fused(values, gradient, mean, variance, gradientScale, learningRate);
+      tableMean.set(index, mean);
+    }
     tableVariance.set(index, variance);
     table.set(index, values);
   }
@@ -162,10 +185,13 @@ final class LazyAdam implements AutoCloseable {
             false);
   }
 
-  /** The L2 norm of all first moments (dense and table); after step 1 it is (1-β1)·‖g‖. */
+  /**
+   * The L2 norm of all first moments (dense and, with Adam rows, table); after step 1 it is
+   * (1-β1)·‖g‖.
+   */
   double firstMomentNorm() {
     try (NDManager tmp = state.newSubManager()) {
-      double squares = tmp(tableMean.square(), tmp).sum().getFloat();
+      double squares = tableMean == null ? 0 : tmp(tableMean.square(), tmp).sum().getFloat();
       for (NDArray[] moments : denseMoments.values()) {
         squares += tmp(moments[0].square(), tmp).sum().getFloat();
       }
