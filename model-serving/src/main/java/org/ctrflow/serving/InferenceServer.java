@@ -2,10 +2,9 @@ package org.ctrflow.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +21,16 @@ import org.slf4j.LoggerFactory;
  * The HTTP API: Open Inference Protocol (KServe v2) health, metadata and infer endpoints, the
  * compact CTR endpoint {@code POST /v1/ctr/{name}}, {@code /metrics}, and token-protected admin
  * endpoints to pin a version. Every response to a scoring call names the model version that scored
- * it: the version current when the request arrived (or the one asked for).
+ * it: the version current when the request arrived (or the one asked for). Every GET route answers
+ * HEAD through the same handler, so HEAD gets the status GET would (a 401 without the admin token,
+ * a 503 from readiness while not ready).
  */
 public final class InferenceServer implements AutoCloseable {
 
   /** Liveness (KServe v2): the process answers. Kubernetes probes use it (k8s/). */
   public static final String LIVE_PATH = "/v2/health/live";
 
-  /** Readiness (KServe v2): every model has a version to score with. */
+  /** Readiness (KServe v2): every model has a version to score with and every worker runs. */
   public static final String READY_PATH = "/v2/health/ready";
 
   private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
@@ -39,38 +40,53 @@ public final class InferenceServer implements AutoCloseable {
   private final Map<String, RequestScorer> scorers;
   private final ServingMetrics metrics;
   private final ServingConfig config;
+  private final Workers workers;
+  private final RequestBodies bodies;
   private final Javalin app;
 
   InferenceServer(
       ModelRegistry registry,
       Map<String, RequestScorer> scorers,
       ServingMetrics metrics,
-      ServingConfig config) {
+      ServingConfig config,
+      Workers workers) {
     this.registry = registry;
     this.scorers = scorers;
     this.metrics = metrics;
     this.config = config;
+    this.workers = workers;
+    this.bodies = new RequestBodies(config, metrics);
     int maxBody = config.get(ServingConfig.MAX_BODY_BYTES);
     this.app =
         Javalin.create(
             c -> {
               c.http.maxRequestSize = maxBody;
               c.startup.showJavalinBanner = false;
-              c.routes.get(LIVE_PATH, h("live", ctx -> json(ctx, 200, Map.of("live", true))));
-              c.routes.get(READY_PATH, h("ready", this::ready));
-              c.routes.get("/v2", h("server", ctx -> json(ctx, 200, serverMetadata())));
-              c.routes.get("/v2/models/{name}", h("model", this::modelMetadata));
-              c.routes.get("/v2/models/{name}/ready", h("model_ready", this::modelReady));
-              c.routes.post("/v2/models/{name}/infer", h("infer", ctx -> infer(ctx, null)));
-              c.routes.post(
+              RoutesConfig r = c.routes;
+              getAndHead(r, LIVE_PATH, h("live", ctx -> json(ctx, 200, Map.of("live", true))));
+              getAndHead(r, READY_PATH, h("ready", this::ready));
+              getAndHead(r, "/v2", h("server", ctx -> json(ctx, 200, serverMetadata())));
+              getAndHead(r, "/v2/models/{name}", h("model", this::modelMetadata));
+              getAndHead(r, "/v2/models/{name}/ready", h("model_ready", this::modelReady));
+              r.post("/v2/models/{name}/infer", h("infer", ctx -> infer(ctx, null)));
+              r.post(
                   "/v2/models/{name}/versions/{version}/infer",
                   h("infer_version", ctx -> infer(ctx, version(ctx))));
-              c.routes.post("/v1/ctr/{name}", h("ctr", this::ctr));
-              c.routes.get("/metrics", this::scrape);
-              c.routes.get("/admin/models/{name}", h("admin", this::adminStatus));
-              c.routes.post("/admin/models/{name}/versions/{version}/pin", h("admin", this::pin));
-              c.routes.delete("/admin/models/{name}/pin", h("admin", this::unpin));
+              r.post("/v1/ctr/{name}", h("ctr", this::ctr));
+              getAndHead(r, "/metrics", this::scrape);
+              getAndHead(r, "/admin/models/{name}", h("admin", this::adminStatus));
+              r.post("/admin/models/{name}/versions/{version}/pin", h("admin", this::pin));
+              r.delete("/admin/models/{name}/pin", h("admin", this::unpin));
             });
+  }
+
+  /**
+   * Registers {@code handler} for GET and HEAD: without its own HEAD route Javalin answers HEAD 200
+   * for any GET route without running the handler, so a HEAD without the admin token got 200.
+   */
+  private static void getAndHead(RoutesConfig routes, String path, Handler handler) {
+    routes.get(path, handler);
+    routes.head(path, handler);
   }
 
   InferenceServer start() {
@@ -89,13 +105,14 @@ public final class InferenceServer implements AutoCloseable {
       try {
         handler.handle(ctx);
       } catch (ApiException e) {
+        if (e.retryAfterSeconds() > 0) {
+          ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+        }
         json(ctx, e.status(), Map.of("error", e.getMessage()));
-      } catch (RequestScorer.BusyException e) {
-        ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds));
-        json(ctx, 429, Map.of("error", "server busy: " + e.getMessage()));
       } catch (RuntimeException e) {
+        // The details go to the log only: an exception's text can reveal the server's internals.
         LOG.error("{} failed", endpoint, e);
-        json(ctx, 500, Map.of("error", "internal error: " + e));
+        json(ctx, 500, Map.of("error", "internal error; the server log has the details"));
       }
       int status = ctx.statusCode();
       String model = ctx.pathParamMap().getOrDefault("name", "");
@@ -113,8 +130,12 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   private void ready(Context ctx) {
-    boolean ready = registry.ready();
-    json(ctx, ready ? 200 : 503, Map.of("ready", ready));
+    List<String> down = workers.down();
+    boolean ready = registry.ready() && down.isEmpty();
+    json(
+        ctx,
+        ready ? 200 : 503,
+        down.isEmpty() ? Map.of("ready", ready) : Map.of("ready", ready, "workers_down", down));
   }
 
   private Map<String, Object> serverMetadata() {
@@ -139,39 +160,47 @@ public final class InferenceServer implements AutoCloseable {
 
   private void infer(Context ctx, Long version) {
     ModelVersions model = registry.require(ctx.pathParam("name"));
-    ModelHandle h = version == null ? acquireCurrent(model) : acquireVersion(model, version);
-    try {
-      JsonNode body = parseBody(ctx);
-      List<FeatureRow> rows =
-          OpenInference.parseRequest(body, new FeatureRows(h.servable().schema(), maxRows()));
-      json(ctx, 200, OpenInference.response(score(model, h, rows), body.get("id")));
-    } finally {
-      h.release();
+    try (RequestBodies.Admitted request = bodies.read(ctx)) {
+      JsonNode body = request.body();
+      ModelHandle h = version == null ? acquireCurrent(model) : acquireVersion(model, version);
+      try {
+        List<FeatureRow> rows =
+            OpenInference.parseRequest(body, new FeatureRows(h.servable().schema(), maxRows()));
+        json(ctx, 200, OpenInference.response(score(model, h, rows), body.get("id")));
+      } finally {
+        h.release();
+      }
     }
   }
 
   private void ctr(Context ctx) {
     ModelVersions model = registry.require(ctx.pathParam("name"));
-    ModelHandle h = acquireCurrent(model);
-    try {
-      JsonNode body = parseBody(ctx);
-      body.fieldNames()
-          .forEachRemaining(
-              n -> {
-                if (!n.equals("rows")) {
-                  throw ApiException.badRequest(n + ": unknown member; expected [rows]");
-                }
-              });
-      List<FeatureRow> rows = new FeatureRows(h.servable().schema(), maxRows()).parseCompact(body);
-      Scores scores = score(model, h, rows);
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("model", scores.model().modelName());
-      out.put("version", scores.model().version());
-      out.put("scores", scores.probabilities());
-      json(ctx, 200, out);
-    } finally {
-      h.release();
+    try (RequestBodies.Admitted request = bodies.read(ctx)) {
+      JsonNode body = request.body();
+      ModelHandle h = acquireCurrent(model);
+      try {
+        compact(ctx, model, h, body);
+      } finally {
+        h.release();
+      }
     }
+  }
+
+  private void compact(Context ctx, ModelVersions model, ModelHandle h, JsonNode body) {
+    body.fieldNames()
+        .forEachRemaining(
+            n -> {
+              if (!n.equals("rows")) {
+                throw ApiException.badRequest(n + ": unknown member; expected [rows]");
+              }
+            });
+    List<FeatureRow> rows = new FeatureRows(h.servable().schema(), maxRows()).parseCompact(body);
+    Scores scores = score(model, h, rows);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", scores.model().modelName());
+    out.put("version", scores.model().version());
+    out.put("scores", scores.probabilities());
+    json(ctx, 200, out);
   }
 
   private Scores score(ModelVersions model, ModelHandle h, List<FeatureRow> rows) {
@@ -197,42 +226,6 @@ public final class InferenceServer implements AutoCloseable {
           .observe((System.currentTimeMillis() - h.publishedAt()) / 1e3);
     }
     return scores;
-  }
-
-  private JsonNode parseBody(Context ctx) {
-    long length = ctx.contentLength();
-    int max = config.get(ServingConfig.MAX_BODY_BYTES);
-    if (length > max) {
-      discard(ctx, Math.min(length, DISCARD_LIMIT_FACTOR * max));
-      throw new ApiException(
-          413, "body: " + length + " bytes exceed this server's limit of " + max + " bytes");
-    }
-    return Json.parseObject(ctx.bodyAsBytes());
-  }
-
-  /** How many times the body limit an oversized body is read and dropped before the 413. */
-  private static final long DISCARD_LIMIT_FACTOR = 8;
-
-  /**
-   * Reads and drops up to {@code bytes} of the request body. Answering while the client still sends
-   * makes the server close a connection with unread bytes, which resets it: the client then saw
-   * "header parser received no bytes" instead of the 413 (a CI run of {@code ServingApiTest}).
-   * Bodies beyond the cap still get the reset rather than unbounded reading.
-   */
-  private static void discard(Context ctx, long bytes) {
-    byte[] buffer = new byte[8192];
-    try {
-      InputStream in = ctx.req().getInputStream();
-      for (long left = bytes; left > 0; ) {
-        int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-        if (n < 0) {
-          return;
-        }
-        left -= n;
-      }
-    } catch (IOException e) {
-      LOG.debug("oversized body: stopped discarding after {}", e.toString());
-    }
   }
 
   private ModelHandle acquireCurrent(ModelVersions model) {

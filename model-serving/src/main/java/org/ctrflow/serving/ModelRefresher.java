@@ -1,6 +1,8 @@
 package org.ctrflow.serving;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -8,7 +10,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.InvalidEventException;
@@ -23,11 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the registry's models current: at start the store's latest snapshot of each model, then
- * every event of the model-updates topic (read from its beginning: the compacted topic holds the
- * latest snapshot announcement and delta), through one {@link ModelUpdateFollower} per model. A
+ * Keeps the registry's models current: at start the store's newest valid snapshot of each model,
+ * then every event of the model-updates topic (read from its beginning: the compacted topic holds
+ * the latest snapshot announcement and delta), through one {@link ModelUpdateFollower} per model. A
  * rejected version is counted and logged, the last good one keeps serving, and the follower resyncs
- * from the store. One thread; it alone installs versions.
+ * from the store. One supervised worker, {@code model-refresher}, alone installs versions; when it
+ * fails it reconnects and goes on after the last event it handled.
  */
 final class ModelRefresher implements AutoCloseable {
 
@@ -37,30 +39,48 @@ final class ModelRefresher implements AutoCloseable {
   private final Map<String, ModelUpdateFollower> followers;
   private final ServingMetrics metrics;
   private final ServingConfig config;
-  private KafkaConsumer<byte[], byte[]> consumer;
-  private Thread thread;
-  private volatile boolean running;
+  private final Workers workers;
+
+  /** Where to go on after a restart: the offset after the last event handled, by partition. */
+  private final Map<TopicPartition, Long> positions = new HashMap<>();
+
+  /** The consumer {@link #start()} connected, until the worker takes it. */
+  private KafkaConsumer<byte[], byte[]> connected;
+
+  private SupervisedWorker worker;
 
   ModelRefresher(
       ModelRegistry registry,
       Map<String, ModelUpdateFollower> followers,
       ServingMetrics metrics,
-      ServingConfig config) {
+      ServingConfig config,
+      Workers workers) {
     this.registry = registry;
     this.followers = followers;
     this.metrics = metrics;
     this.config = config;
+    this.workers = workers;
   }
 
-  /** Loads the store's latest snapshots, then follows the topic if Kafka is configured. */
+  /**
+   * Loads the store's newest valid snapshots, then follows the topic if Kafka is configured.
+   *
+   * @throws IllegalStateException if the topic does not exist (a set-up error, reported at once)
+   */
   void start() {
-    followers.forEach(
-        (name, follower) -> handle(name, follower, follower.resync(), false, Long.MIN_VALUE));
+    followers.forEach((name, follower) -> resynced(name, follower, follower.resync()));
     String bootstrap = config.get(ServingConfig.BOOTSTRAP_SERVERS);
     if (bootstrap.isEmpty()) {
       LOG.info("no bootstrap servers: serving the model store's latest snapshots only");
       return;
     }
+    connected = connect();
+    worker = workers.start("model-refresher", this::pollLoop);
+  }
+
+  /** A consumer assigned every partition, at the saved positions (else at the beginning). */
+  private KafkaConsumer<byte[], byte[]> connect() {
+    String bootstrap = config.get(ServingConfig.BOOTSTRAP_SERVERS);
     Properties props =
         KafkaClientProperties.copy(
             KafkaClientProperties.load(config.get(ServingConfig.KAFKA_PROPERTIES)));
@@ -70,37 +90,50 @@ final class ModelRefresher implements AutoCloseable {
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topic.MAX_MESSAGE_BYTES * 2);
-    consumer = new KafkaConsumer<>(props);
-    String topic = Topic.MODEL_UPDATES.name(config.get(ServingConfig.TOPIC_PREFIX));
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(topic, p.partition()))
-            .toList();
-    if (partitions.isEmpty()) {
-      throw new IllegalStateException(
-          "topic " + topic + " does not exist; create it with 'ctrflow topics create'");
-    }
-    // Every server reads every update: assigned partitions, no consumer group.
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    running = true;
-    thread = new Thread(this::pollLoop, "model-refresher");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void pollLoop() {
-    Duration poll = Duration.ofMillis(config.get(ServingConfig.POLL_MILLIS));
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
     try {
-      while (running) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(poll)) {
-          accept(record);
+      String topic = Topic.MODEL_UPDATES.name(config.get(ServingConfig.TOPIC_PREFIX));
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      if (partitions.isEmpty()) {
+        throw new IllegalStateException(
+            "topic " + topic + " does not exist; create it with 'ctrflow topics create'");
+      }
+      // Every server reads every update: assigned partitions, no consumer group.
+      consumer.assign(partitions);
+      for (TopicPartition partition : partitions) {
+        Long next = positions.get(partition);
+        if (next == null) {
+          consumer.seekToBeginning(List.of(partition));
+        } else {
+          consumer.seek(partition, next);
         }
       }
-    } catch (WakeupException e) {
-      // close() woke the consumer up.
+      return consumer;
+    } catch (RuntimeException e) {
+      consumer.close(Duration.ZERO);
+      throw e;
+    }
+  }
+
+  private void pollLoop(SupervisedWorker self) {
+    KafkaConsumer<byte[], byte[]> consumer = connected != null ? connected : connect();
+    connected = null;
+    Duration poll = Duration.ofMillis(config.get(ServingConfig.POLL_MILLIS));
+    try {
+      while (self.running()) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(poll)) {
+          accept(record);
+          positions.put(
+              new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+        }
+      }
     } finally {
-      consumer.close();
+      // An interrupt (close, or a fault) leaves the flag set, which would fail the close.
+      Thread.interrupted();
+      consumer.close(Duration.ofSeconds(5));
     }
   }
 
@@ -123,9 +156,10 @@ final class ModelRefresher implements AutoCloseable {
     Outcome outcome;
     try {
       outcome = follower.accept(update);
-    } catch (RuntimeException e) {
-      // An engine failure must not end this thread (the server would stay on a stale version
-      // unnoticed): the last good version keeps serving, and the next delta's gap resyncs.
+    } catch (Throwable e) {
+      // An engine failure (or running out of memory while loading) must not end the worker, nor
+      // make it fail on this event again after a restart: the last good version keeps serving,
+      // and the next delta's gap resyncs.
       metrics.updates.labelValues(update.modelName(), "rejected", "ENGINE_ERROR").inc();
       LOG.error(
           "could not load {} version {}; still serving version {}",
@@ -155,12 +189,33 @@ final class ModelRefresher implements AutoCloseable {
           r.reason(),
           r.message(),
           follower.version());
-      if (resync && follower.resync() instanceof Updated u) {
-        install(name, u, Long.MIN_VALUE);
+      if (resync) {
+        resynced(name, follower, follower.resync());
       }
     } else {
       String kind = outcome instanceof ModelUpdateFollower.Pending ? "pending" : "ignored";
       metrics.updates.labelValues(name, kind, "").inc();
+    }
+  }
+
+  /**
+   * Counts and installs what a resync did; when it had to pass over stored versions that do not
+   * load, says which version it fell back to.
+   */
+  private void resynced(String name, ModelUpdateFollower follower, List<Outcome> outcomes) {
+    List<Long> unusable = new ArrayList<>();
+    for (Outcome outcome : outcomes) {
+      handle(name, follower, outcome, false, Long.MIN_VALUE);
+      if (outcome instanceof Rejected r) {
+        unusable.add(r.version());
+      } else if (outcome instanceof Updated u && !unusable.isEmpty()) {
+        LOG.warn(
+            "{}: stored version(s) {} do not load (see above); falling back to version {}, the"
+                + " newest stored one that does",
+            name,
+            unusable,
+            u.info().version());
+      }
     }
   }
 
@@ -192,10 +247,8 @@ final class ModelRefresher implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    running = false;
-    if (consumer != null) {
-      consumer.wakeup();
-      thread.join(10_000);
+    if (worker != null) {
+      worker.close();
     }
   }
 }

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running model server: the registry of warm versions, the refresher that fills it from the model
- * store and the model-updates topic, one request scorer per model, and the HTTP API. {@link
+ * store and the model-updates topic, one request scorer per model, and the HTTP API; the background
+ * workers (batchers, refresher) are supervised, and readiness is false while one is down. {@link
  * #close()} stops accepting requests, then stops refreshing, then frees every version.
  */
 public final class ModelServer implements AutoCloseable {
@@ -23,21 +24,25 @@ public final class ModelServer implements AutoCloseable {
   private final ModelRefresher refresher;
   private final Map<String, RequestScorer> scorers = new LinkedHashMap<>();
   private final InferenceServer http;
+  private final Workers workers;
   private final Device device;
 
   private ModelServer(ServingConfig config) {
     device = Devices.parse(config.get(ServingConfig.DEVICE), Engine.getInstance().getGpuCount());
     ServingMetrics metrics = new ServingMetrics();
+    workers = new Workers(metrics, config);
     registry = new ModelRegistry(config.modelNames(), config.get(ServingConfig.WARM_VERSIONS));
     DirectoryModelStore store =
         new DirectoryModelStore(Path.of(config.get(ServingConfig.MODEL_STORE)));
     Map<String, ModelUpdateFollower> followers = new LinkedHashMap<>();
     for (String name : registry.names()) {
-      followers.put(name, new ModelUpdateFollower(name, store, device));
-      scorers.put(name, new RequestScorer(name, config, metrics));
+      followers.put(
+          name,
+          new ModelUpdateFollower(name, store, device, config.get(ServingConfig.MAX_DELTA_BYTES)));
+      scorers.put(name, new RequestScorer(name, config, metrics, workers));
     }
-    refresher = new ModelRefresher(registry, followers, metrics, config);
-    http = new InferenceServer(registry, scorers, metrics, config);
+    refresher = new ModelRefresher(registry, followers, metrics, config, workers);
+    http = new InferenceServer(registry, scorers, metrics, config, workers);
   }
 
   /**
@@ -71,9 +76,12 @@ public final class ModelServer implements AutoCloseable {
     return device;
   }
 
-  /** Whether every model has a version (what {@code /v2/health/ready} answers). */
+  /**
+   * Whether every model has a version and every background worker runs (what {@code
+   * /v2/health/ready} answers).
+   */
   public boolean ready() {
-    return registry.ready();
+    return registry.ready() && workers.down().isEmpty();
   }
 
   @Override

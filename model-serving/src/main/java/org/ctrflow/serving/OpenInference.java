@@ -15,27 +15,32 @@ import org.ctrflow.models.snapshot.Scores;
  * The Open Inference Protocol (KServe v2) mapping of a CTR model: one input tensor per feature
  * field, named after it, of shape {@code [B]} (or {@code [B, 1]}); categorical fields are {@code
  * BYTES} tensors of strings, numeric fields {@code FP32}/{@code FP64}/{@code INT32}/{@code INT64}
- * tensors; a {@code null} element is a missing value and an absent field is missing in every row.
- * The one output, {@code probability}, is an {@code FP64} tensor of shape {@code [B]}.
+ * tensors (an {@code INT} tensor's elements must be integers in its range); a {@code null} element
+ * is a missing value and an absent field is missing in every row. The one output, {@code
+ * probability}, is an {@code FP64} tensor of shape {@code [B]}. Nothing is coerced and no member is
+ * ignored: a shape element that is not an integer, a member the protocol does not define, or a
+ * requested output other than {@code probability} is refused, naming it.
  */
 final class OpenInference {
 
   static final String OUTPUT = "probability";
   private static final Set<String> NUMERIC_TYPES = Set.of("FP32", "FP64", "INT32", "INT64");
-  private static final Set<String> REQUEST_FIELDS = Set.of("id", "parameters", "inputs", "outputs");
+  private static final List<String> REQUEST_MEMBERS =
+      List.of("id", "parameters", "inputs", "outputs");
+  private static final List<String> TENSOR_MEMBERS =
+      List.of("name", "datatype", "shape", "parameters", "data");
+  private static final List<String> OUTPUT_MEMBERS = List.of("name", "parameters");
 
   private OpenInference() {}
 
   /** The request's rows; errors name the input, e.g. {@code inputs[1].datatype}. */
   static List<FeatureRow> parseRequest(JsonNode body, FeatureRows fields) {
-    body.fieldNames()
-        .forEachRemaining(
-            name -> {
-              if (!REQUEST_FIELDS.contains(name)) {
-                throw ApiException.badRequest(
-                    name + ": unknown member; expected " + REQUEST_FIELDS);
-              }
-            });
+    checkMembers("", body, REQUEST_MEMBERS);
+    JsonNode id = body.get("id");
+    if (id != null && !id.isTextual()) {
+      throw ApiException.badRequest("id: must be a string, was " + id);
+    }
+    checkOutputs(body.get("outputs"));
     JsonNode inputs = Json.field(body, "inputs");
     if (!inputs.isArray() || inputs.isEmpty()) {
       throw ApiException.badRequest("inputs: must be a non-empty array of tensors");
@@ -50,6 +55,7 @@ final class OpenInference {
       if (!input.isObject()) {
         throw ApiException.badRequest(where + ": must be a tensor object");
       }
+      checkMembers(where + ".", input, TENSOR_MEMBERS);
       JsonNode nameNode = Json.field(input, "name");
       if (!nameNode.isTextual()) {
         throw ApiException.badRequest(where + ".name: must be a string, was " + nameNode);
@@ -59,7 +65,7 @@ final class OpenInference {
       if (!seen.add(name)) {
         throw ApiException.badRequest(where + ".name: feature '" + name + "' given twice");
       }
-      checkDatatype(where, input, isNumeric);
+      String datatype = checkDatatype(where, input, isNumeric);
       int rows = rowsOf(where, input, fields);
       if (batch < 0) {
         batch = rows;
@@ -81,8 +87,9 @@ final class OpenInference {
                 + describe(data));
       }
       for (int r = 0; r < rows; r++) {
-        fields.put(
-            where + ".data[" + r + "]", name, data.get(r), categorical.get(r), numeric.get(r));
+        String at = where + ".data[" + r + "]";
+        checkInteger(at, datatype, data.get(r));
+        fields.put(at, name, data.get(r), categorical.get(r), numeric.get(r));
       }
     }
     List<FeatureRow> out = new ArrayList<>(batch);
@@ -92,7 +99,63 @@ final class OpenInference {
     return out;
   }
 
-  private static void checkDatatype(String where, JsonNode input, boolean isNumeric) {
+  /** Refuses members other than {@code known}, and a {@code parameters} that is not an object. */
+  private static void checkMembers(String prefix, JsonNode object, List<String> known) {
+    object
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!known.contains(name)) {
+                throw ApiException.badRequest(
+                    prefix + name + ": unknown member; expected " + known);
+              }
+            });
+    JsonNode parameters = object.get("parameters");
+    if (parameters != null && !parameters.isObject()) {
+      throw ApiException.badRequest(prefix + "parameters: must be an object, was " + parameters);
+    }
+  }
+
+  /** The requested outputs, if any, can only be the one output. */
+  private static void checkOutputs(JsonNode outputs) {
+    if (outputs == null) {
+      return;
+    }
+    if (!outputs.isArray()) {
+      throw ApiException.badRequest("outputs: must be an array of requested outputs");
+    }
+    for (int i = 0; i < outputs.size(); i++) {
+      String where = "outputs[" + i + "]";
+      JsonNode output = outputs.get(i);
+      if (!output.isObject()) {
+        throw ApiException.badRequest(where + ": must be an object");
+      }
+      checkMembers(where + ".", output, OUTPUT_MEMBERS);
+      JsonNode name = Json.field(output, "name");
+      if (!name.isTextual() || !name.textValue().equals(OUTPUT)) {
+        throw ApiException.badRequest(
+            where + ".name: this model's only output is '" + OUTPUT + "', was " + name);
+      }
+    }
+  }
+
+  /** An INT32/INT64 tensor's element must be an integer within the type's range. */
+  private static void checkInteger(String where, String datatype, JsonNode value) {
+    if (!datatype.startsWith("INT") || !value.isNumber()) {
+      return; // not an integer tensor, or not a number: the field's own check names it
+    }
+    boolean fits =
+        datatype.equals("INT32")
+            ? value.isIntegralNumber() && value.canConvertToInt()
+            : value.isIntegralNumber() && value.canConvertToLong();
+    if (!fits) {
+      throw ApiException.badRequest(
+          where + ": must be an integer (" + datatype + " tensor), was " + value);
+    }
+  }
+
+  /** The tensor's datatype, checked against its feature's kind. */
+  private static String checkDatatype(String where, JsonNode input, boolean isNumeric) {
     JsonNode type = Json.field(input, "datatype");
     String t = type.isTextual() ? type.textValue() : String.valueOf(type);
     if (isNumeric ? !NUMERIC_TYPES.contains(t) : !t.equals("BYTES")) {
@@ -105,14 +168,15 @@ final class OpenInference {
               + ", was "
               + type);
     }
+    return t;
   }
 
   private static int rowsOf(String where, JsonNode input, FeatureRows fields) {
     JsonNode shape = Json.field(input, "shape");
     boolean valid =
         shape.isArray()
-            && (shape.size() == 1 || (shape.size() == 2 && shape.get(1).asLong(-1) == 1))
-            && shape.get(0).isIntegralNumber()
+            && (shape.size() == 1 || (shape.size() == 2 && isLong(shape.get(1), 1)))
+            && isLong(shape.get(0), -1)
             && shape.get(0).asLong() >= 1;
     if (!valid) {
       throw ApiException.badRequest(
@@ -120,6 +184,15 @@ final class OpenInference {
     }
     fields.checkRowCount(where + ".shape", shape.get(0).asLong());
     return shape.get(0).intValue();
+  }
+
+  /**
+   * An integer JSON number (never a string or a fraction) equal to {@code wanted}, or any if -1.
+   */
+  private static boolean isLong(JsonNode node, long wanted) {
+    return node.isIntegralNumber()
+        && node.canConvertToLong()
+        && (wanted == -1 || node.longValue() == wanted);
   }
 
   private static String describe(JsonNode node) {

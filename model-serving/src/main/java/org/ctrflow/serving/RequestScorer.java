@@ -16,9 +16,11 @@ import org.ctrflow.models.snapshot.Scores;
 
 /**
  * Scores one model's requests, each with the version it acquired at arrival. With dynamic batching
- * a worker thread merges the requests that arrive within {@code maxDelay} of the first (up to
- * {@code maxRows} rows) into one forward pass per version; without it every request runs its own
- * pass on its own thread. Either way at most {@code capacity} requests wait: the next gets a 429.
+ * a supervised worker ({@code batcher-<model>}) merges the requests that arrive within {@code
+ * maxDelay} of the first (up to {@code maxRows} rows) into one forward pass per version; without it
+ * every request runs its own pass on its own thread. Either way at most {@code capacity} requests
+ * wait: the next gets a 429. A pass that fails, with any exception or error, fails only its own
+ * requests: the batcher goes on.
  */
 final class RequestScorer implements AutoCloseable {
 
@@ -33,10 +35,9 @@ final class RequestScorer implements AutoCloseable {
   private final BlockingQueue<Job> queue;
   private final Semaphore direct;
   private final GaugeDataPoint queued;
-  private final Thread worker;
-  private volatile boolean running = true;
+  private final SupervisedWorker worker;
 
-  RequestScorer(String model, ServingConfig config, ServingMetrics metrics) {
+  RequestScorer(String model, ServingConfig config, ServingMetrics metrics, Workers workers) {
     this.model = model;
     this.batching = config.get(ServingConfig.BATCHING);
     this.maxRows = config.get(ServingConfig.MAX_BATCH_ROWS);
@@ -48,25 +49,19 @@ final class RequestScorer implements AutoCloseable {
     int capacity = config.get(ServingConfig.QUEUE_CAPACITY);
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.direct = new Semaphore(capacity);
-    if (batching) {
-      worker = new Thread(this::batchLoop, "batcher-" + model);
-      worker.setDaemon(true);
-      worker.start();
-    } else {
-      worker = null;
-    }
+    this.worker = batching ? workers.start("batcher-" + model, this::batchLoop) : null;
   }
 
   /**
    * Scores {@code rows} with {@code handle}'s version; the caller keeps the handle acquired until
    * the result completes.
    *
-   * @throws BusyException when the queue is full
+   * @throws ApiException 429 when the queue is full
    */
   CompletableFuture<Scores> submit(ModelHandle handle, List<FeatureRow> rows) {
     if (!batching) {
       if (!direct.tryAcquire()) {
-        throw new BusyException(retryAfterSeconds);
+        throw queueFull();
       }
       queued.inc();
       try {
@@ -83,16 +78,25 @@ final class RequestScorer implements AutoCloseable {
     Job job = new Job(handle, rows, new CompletableFuture<>());
     // Counted before the offer, so the batcher's decrement never precedes it.
     queued.inc();
-    if (!running || !queue.offer(job)) {
+    if (!worker.running() || !queue.offer(job)) {
       queued.dec();
-      throw new BusyException(retryAfterSeconds);
+      throw queueFull();
     }
     return job.result();
   }
 
-  private void batchLoop() {
+  private ApiException queueFull() {
+    return ApiException.busy(
+        429, "queue full, retry after " + retryAfterSeconds + " s", retryAfterSeconds);
+  }
+
+  /**
+   * The batcher's loop. An interrupt ends it (by close, or a fault: then the supervisor restarts
+   * it); the jobs it had taken are failed, never left waiting.
+   */
+  private void batchLoop(SupervisedWorker self) throws InterruptedException {
     List<Job> batch = new ArrayList<>();
-    while (running) {
+    while (self.running()) {
       try {
         Job first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
@@ -112,18 +116,17 @@ final class RequestScorer implements AutoCloseable {
           rows += next.rows().size();
         }
         scoreBatch(batch);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
       } finally {
+        for (Job job : batch) {
+          job.result().completeExceptionally(restarting());
+        }
         batch.clear();
       }
     }
-    Job left;
-    while ((left = queue.poll()) != null) {
-      queued.dec();
-      left.result().completeExceptionally(new BusyException(retryAfterSeconds));
-    }
+  }
+
+  private ApiException restarting() {
+    return ApiException.busy(503, "the batcher of '" + model + "' stopped", retryAfterSeconds);
   }
 
   /** One forward pass per version among the batch's jobs (normally one; two during a swap). */
@@ -146,7 +149,8 @@ final class RequestScorer implements AutoCloseable {
           job.result().complete(new Scores(scores.model(), Arrays.copyOfRange(all, from, to)));
           from = to;
         }
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
+        // An engine error or an OutOfMemoryError fails this pass's requests, not the batcher.
         jobs.forEach(j -> j.result().completeExceptionally(e));
       }
     }
@@ -157,22 +161,17 @@ final class RequestScorer implements AutoCloseable {
     metrics.batchRequests.labelValues(model).observe(requests);
   }
 
+  /** Stops the batcher; requests still queued get 429 with Retry-After. */
   @Override
   public void close() throws InterruptedException {
-    running = false;
-    if (worker != null) {
-      worker.join(5_000);
+    if (worker == null) {
+      return;
     }
-  }
-
-  /** The queue is full: answer 429 with Retry-After. */
-  static final class BusyException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int retryAfterSeconds;
-
-    BusyException(int retryAfterSeconds) {
-      super("queue full, retry after " + retryAfterSeconds + " s", null, false, false);
-      this.retryAfterSeconds = retryAfterSeconds;
+    worker.close();
+    Job left;
+    while ((left = queue.poll()) != null) {
+      queued.dec();
+      left.result().completeExceptionally(queueFull());
     }
   }
 }

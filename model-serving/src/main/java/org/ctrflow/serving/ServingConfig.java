@@ -5,7 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.kafka.KafkaClientProperties;
+import org.ctrflow.models.snapshot.ModelUpdateFollower;
 
 /**
  * Every setting of the model server, each declared once here as a {@link ConfigKey} with its
@@ -61,12 +63,30 @@ public final class ServingConfig {
           1_000_000,
           "Requests waiting per model before new ones get 429 Too Many Requests.");
   public static final ConfigKey<Integer> RETRY_AFTER_SECONDS =
-      ConfigKey.integer("retry-after-s", 1, 1, 3_600, "Retry-After sent with a 429.");
+      ConfigKey.integer(
+          "retry-after-s", 1, 1, 3_600, "Retry-After sent when the server is busy (429, 503).");
   public static final ConfigKey<Integer> MAX_BODY_BYTES =
       ConfigKey.integer(
           "max-body-bytes", 4 << 20, 1_024, 1 << 30, "Largest request body; larger gets 413.");
   public static final ConfigKey<Integer> MAX_ROWS =
       ConfigKey.integer("max-rows", 4_096, 1, 1 << 20, "Most rows one request may score.");
+  public static final ConfigKey<Integer> MAX_JSON_VALUES =
+      ConfigKey.integer(
+          "max-json-values",
+          1 << 18,
+          16,
+          1 << 30,
+          "Most JSON values (tensor elements, features, arrays, objects) one request body may hold;"
+              + " counted while it is parsed, so more gets 413 before taking memory.");
+  public static final ConfigKey<Integer> MAX_INFLIGHT_BYTES =
+      ConfigKey.integer(
+          "max-inflight-bytes",
+          0,
+          0,
+          Integer.MAX_VALUE,
+          "Heap the requests being read, parsed and scored may take together, estimated from"
+              + " their bodies; a request beyond it gets 503 with Retry-After before its body is"
+              + " read. 0: a quarter of the JVM's maximum heap.");
   public static final ConfigKey<Integer> WARM_VERSIONS =
       ConfigKey.integer(
           "warm-versions",
@@ -82,6 +102,22 @@ public final class ServingConfig {
   public static final ConfigKey<Integer> POLL_MILLIS =
       ConfigKey.integer(
           "refresh-poll-ms", 50, 1, 10_000, "Longest wait of one poll of the model-updates topic.");
+  public static final ConfigKey<Integer> MAX_DELTA_BYTES =
+      ConfigKey.integer(
+          "max-delta-bytes",
+          ModelUpdateFollower.DEFAULT_MAX_DELTA_BYTES,
+          ModelUpdate.MAX_CHUNK_BYTES,
+          Integer.MAX_VALUE - 8,
+          "Largest model delta held while its chunks arrive; a larger one is rejected at its"
+              + " first chunk.");
+  public static final ConfigKey<Integer> WORKER_RESTART_BACKOFF_MILLIS =
+      ConfigKey.integer(
+          "worker-restart-backoff-ms",
+          1_000,
+          1,
+          60_000,
+          "First wait before a failed background worker (batcher, model refresher) is restarted;"
+              + " doubles per failure in a row, up to a minute. Readiness is false meanwhile.");
 
   /** All keys, in documentation order. */
   public static final List<ConfigKey<?>> KEYS =
@@ -101,9 +137,13 @@ public final class ServingConfig {
           RETRY_AFTER_SECONDS,
           MAX_BODY_BYTES,
           MAX_ROWS,
+          MAX_JSON_VALUES,
+          MAX_INFLIGHT_BYTES,
           WARM_VERSIONS,
           ADMIN_TOKEN,
-          POLL_MILLIS);
+          POLL_MILLIS,
+          MAX_DELTA_BYTES,
+          WORKER_RESTART_BACKOFF_MILLIS);
 
   private final Map<ConfigKey<?>, Object> values;
 

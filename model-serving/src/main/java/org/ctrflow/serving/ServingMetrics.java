@@ -88,6 +88,28 @@ final class ServingMetrics {
           .labelNames("model", "outcome", "reason")
           .register(registry);
 
+  final Gauge inflightBytes =
+      Gauge.builder()
+          .name("ctrflow_serving_inflight_bytes")
+          .help(
+              "Heap reserved by the requests being read, parsed or scored (estimated from their"
+                  + " bodies); max-inflight-bytes bounds it.")
+          .register(registry);
+
+  final Gauge workerUp =
+      Gauge.builder()
+          .name("ctrflow_serving_worker_up")
+          .help("1 while a background worker runs, 0 while it waits to be restarted.")
+          .labelNames("worker")
+          .register(registry);
+
+  final Counter workerRestarts =
+      Counter.builder()
+          .name("ctrflow_serving_worker_restarts_total")
+          .help("Restarts of a background worker after it failed.")
+          .labelNames("worker")
+          .register(registry);
+
   String scrape() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {

@@ -55,11 +55,13 @@ class BackPressureTest {
               new DirectoryModelStore(store).get(URI.create(trainer.storeSnapshot().location())));
     }
     ServingMetrics metrics = new ServingMetrics();
+    Workers workers = new Workers(metrics, config);
     ExecutorService clients = Executors.newFixedThreadPool(REQUESTS);
     try (ModelRegistry registry = new ModelRegistry(List.of(MODEL), 1);
-        RequestScorer scorer = new RequestScorer(MODEL, config, metrics);
+        RequestScorer scorer = new RequestScorer(MODEL, config, metrics, workers);
         InferenceServer server =
-            new InferenceServer(registry, Map.of(MODEL, scorer), metrics, config).start()) {
+            new InferenceServer(registry, Map.of(MODEL, scorer), metrics, config, workers)
+                .start()) {
       registry.require(MODEL).install(new ModelHandle(servable, 0, 0));
       Http http = new Http(server.port());
       // With batching the batcher holds one request and the queue the others; without, each

@@ -151,7 +151,8 @@ final class TrainerSide implements AutoCloseable {
     return version;
   }
 
-  private void send(List<ModelUpdate> updates) throws Exception {
+  /** Sends updates to the topic as they are (the hostile tests send malformed ones). */
+  void send(List<ModelUpdate> updates) throws Exception {
     lastSentNanos = System.nanoTime();
     for (ModelUpdate u : updates) {
       producer.send(new ProducerRecord<>(topic, u.key(), EventSerde.MODEL_UPDATE.serialize(u)));

@@ -4,6 +4,7 @@ import static org.ctrflow.models.snapshot.SnapshotFormatException.Reason.CHECKSU
 import static org.ctrflow.models.snapshot.SnapshotFormatException.Reason.DUPLICATE_CHUNK;
 import static org.ctrflow.models.snapshot.SnapshotFormatException.Reason.INCONSISTENT_CHUNKS;
 import static org.ctrflow.models.snapshot.SnapshotFormatException.Reason.MISSING_CHUNK;
+import static org.ctrflow.models.snapshot.SnapshotFormatException.Reason.TOO_LARGE;
 import static org.ctrflow.models.snapshot.SnapshotFormatException.Reason.TRUNCATED;
 
 import java.io.ByteArrayOutputStream;
@@ -37,8 +38,7 @@ public final class DeltaChunks {
   static List<ModelUpdate> split(
       String modelName, long baseVersion, long version, byte[] bytes, long publishedAt) {
     String sha256 = Framing.sha256Hex(bytes);
-    int count =
-        Math.max(1, (bytes.length + ModelUpdate.MAX_CHUNK_BYTES - 1) / ModelUpdate.MAX_CHUNK_BYTES);
+    int count = (int) chunkCount(bytes.length);
     List<ModelUpdate> chunks = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int from = i * ModelUpdate.MAX_CHUNK_BYTES;
@@ -60,6 +60,61 @@ public final class DeltaChunks {
               publishedAt));
     }
     return chunks;
+  }
+
+  /** How many chunks {@link #split} cuts a delta of {@code sizeBytes} into. */
+  private static long chunkCount(long sizeBytes) {
+    return Math.max(1, (sizeBytes + ModelUpdate.MAX_CHUNK_BYTES - 1) / ModelUpdate.MAX_CHUNK_BYTES);
+  }
+
+  /**
+   * Checks one chunk against what {@link #split} makes of the size it announces, before a reader
+   * holds it: a delta over {@code maxBytes}, a chunk count other than that size needs, or a payload
+   * of the wrong length for its index is refused at its first chunk. A reader that checks every
+   * chunk so never holds more than {@code maxBytes} of one delta, whatever its chunks claim.
+   *
+   * @throws SnapshotFormatException TOO_LARGE or INCONSISTENT_CHUNKS, naming the figures
+   */
+  public static void check(ModelUpdate chunk, long maxBytes) throws SnapshotFormatException {
+    long size = chunk.sizeBytes();
+    if (size > maxBytes) {
+      throw new SnapshotFormatException(
+          TOO_LARGE,
+          "delta of "
+              + chunk
+              + " announces "
+              + size
+              + " bytes, more than the "
+              + maxBytes
+              + " this reader holds");
+    }
+    long count = chunkCount(size);
+    if (chunk.chunkCount() != count) {
+      throw new SnapshotFormatException(
+          INCONSISTENT_CHUNKS,
+          "a delta of "
+              + size
+              + " bytes comes in "
+              + count
+              + " chunks, but "
+              + chunk
+              + " announces "
+              + chunk.chunkCount());
+    }
+    long payload =
+        chunk.chunkIndex() < count - 1
+            ? ModelUpdate.MAX_CHUNK_BYTES
+            : size - (count - 1) * ModelUpdate.MAX_CHUNK_BYTES;
+    if (chunk.payload().length != payload) {
+      throw new SnapshotFormatException(
+          INCONSISTENT_CHUNKS,
+          "chunk "
+              + chunk
+              + " carries "
+              + chunk.payload().length
+              + " bytes, its index in a delta of that size "
+              + payload);
+    }
   }
 
   /** {@link #reassemble} then {@link ModelDelta#fromBytes}. */

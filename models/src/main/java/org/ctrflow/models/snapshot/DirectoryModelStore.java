@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.Optional;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 public final class DirectoryModelStore implements ModelStore {
 
   private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-  private static final Pattern FILE_NAME = Pattern.compile("([0-9]+)\\.snapshot");
+  private static final Pattern FILE_NAME = Pattern.compile("([0-9]{1,18})\\.snapshot");
 
   private final Path root;
 
@@ -61,15 +61,20 @@ public final class DirectoryModelStore implements ModelStore {
   }
 
   @Override
-  public Optional<URI> latest(String modelName) throws IOException {
+  public NavigableMap<Long, URI> versions(String modelName) throws IOException {
+    NavigableMap<Long, URI> versions = new TreeMap<>();
     try (Stream<Path> files = Files.list(modelFolder(modelName))) {
-      return files
-          .filter(f -> FILE_NAME.matcher(f.getFileName().toString()).matches())
-          .max(Comparator.comparingLong(DirectoryModelStore::version))
-          .map(Path::toUri);
+      files.forEach(
+          f -> {
+            Matcher m = FILE_NAME.matcher(f.getFileName().toString());
+            if (m.matches()) {
+              versions.put(Long.parseLong(m.group(1)), f.toUri());
+            }
+          });
     } catch (NoSuchFileException e) {
-      return Optional.empty();
+      // no version of this model stored yet
     }
+    return versions;
   }
 
   private Path modelFolder(String modelName) {
@@ -78,10 +83,5 @@ public final class DirectoryModelStore implements ModelStore {
           "model name must match " + MODEL_NAME + " (it names a folder), was '" + modelName + "'");
     }
     return root.resolve(modelName);
-  }
-
-  private static long version(Path file) {
-    Matcher m = FILE_NAME.matcher(file.getFileName().toString());
-    return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 }

@@ -2,6 +2,7 @@ package org.ctrflow.models.snapshot;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.NavigableMap;
 import java.util.Optional;
 
 /**
@@ -23,6 +24,12 @@ public interface ModelStore {
   /** The bytes stored at a location {@link #put} returned. */
   byte[] get(URI location) throws IOException;
 
+  /** The locations of every stored version of the model, by version. */
+  NavigableMap<Long, URI> versions(String modelName) throws IOException;
+
   /** The location of the model's highest stored version, if any. */
-  Optional<URI> latest(String modelName) throws IOException;
+  default Optional<URI> latest(String modelName) throws IOException {
+    NavigableMap<Long, URI> versions = versions(modelName);
+    return versions.isEmpty() ? Optional.empty() : Optional.of(versions.lastEntry().getValue());
+  }
 }

@@ -6,6 +6,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Optional;
 import org.ctrflow.connectors.events.ModelUpdate;
@@ -16,7 +18,8 @@ import org.ctrflow.connectors.events.ModelUpdate;
  * version order. Each event gets an {@link Outcome}; a bad version is {@link Rejected} and the last
  * good model stays current, so a caller never has to undo anything. After a rejection every later
  * delta needs the version that was lost, so the follower is {@link #awaitingSnapshot()} until a
- * newer snapshot is announced, or the caller calls {@link #resync()} to load the store's latest.
+ * newer snapshot is announced, or the caller calls {@link #resync()} to load the store's newest
+ * valid one.
  *
  * <p>Ownership: the follower never closes a {@link Servable}. Each one it returns in {@link
  * Updated} belongs to the caller, who must keep the most recent one open while it may still be the
@@ -48,8 +51,16 @@ public final class ModelUpdateFollower {
     /** Identity or metadata that contradicts the announcement. */
     MALFORMED,
     /** The model store could not be read at the announced location. */
-    STORE_UNREADABLE
+    STORE_UNREADABLE,
+    /** A delta announced larger than this follower holds ({@link #DEFAULT_MAX_DELTA_BYTES}). */
+    TOO_LARGE
   }
+
+  /**
+   * The largest delta a follower holds by default: 256 MiB, several times a Criteo-sized delta (the
+   * publisher sends a snapshot instead once more than half the rows changed).
+   */
+  public static final int DEFAULT_MAX_DELTA_BYTES = 256 << 20;
 
   /** What one event did. */
   public sealed interface Outcome permits Updated, Pending, Ignored, Rejected {}
@@ -93,6 +104,7 @@ public final class ModelUpdateFollower {
   private final String modelName;
   private final ModelStore store;
   private final Device device;
+  private final int maxDeltaBytes;
   private Servable current;
   private boolean awaitingSnapshot;
   private final List<ModelUpdate> pending = new ArrayList<>();
@@ -107,12 +119,24 @@ public final class ModelUpdateFollower {
    * it sees one).
    */
   public ModelUpdateFollower(String modelName, ModelStore store, Device device) {
+    this(modelName, store, device, DEFAULT_MAX_DELTA_BYTES);
+  }
+
+  /**
+   * A follower that holds deltas of at most {@code maxDeltaBytes}: a larger one is {@link
+   * Rejection#TOO_LARGE rejected} at its first chunk, so chunks that claim more are never held.
+   */
+  public ModelUpdateFollower(String modelName, ModelStore store, Device device, int maxDeltaBytes) {
     if (modelName == null || modelName.isBlank()) {
       throw new IllegalArgumentException("modelName must not be blank");
+    }
+    if (maxDeltaBytes < 1) {
+      throw new IllegalArgumentException("maxDeltaBytes must be >= 1, was " + maxDeltaBytes);
     }
     this.modelName = modelName;
     this.store = Objects.requireNonNull(store, "store");
     this.device = device;
+    this.maxDeltaBytes = maxDeltaBytes;
   }
 
   /**
@@ -183,38 +207,56 @@ public final class ModelUpdateFollower {
   }
 
   /**
-   * Loads the store's latest snapshot of this model if it is newer than the current version: the
-   * way back after a rejection, and the start-up path before the topic is read.
+   * Loads the store's newest valid snapshot of this model that is newer than the current version:
+   * the way back after a rejection, and the start-up path before the topic is read. A stored
+   * version that does not load (corrupt, unreadable, another model's) is rejected and the next
+   * older one tried, so one bad file does not keep the follower from the good ones beneath it.
+   *
+   * @return what happened to each version tried, newest first: the rejected ones, then the one
+   *     loaded ({@link Updated}); or a single {@link Ignored} if no stored version is newer
    */
-  public Outcome resync() {
-    URI location;
-    byte[] bytes;
+  public List<Outcome> resync() {
+    NavigableMap<Long, URI> stored;
     try {
-      Optional<URI> latest = store.latest(modelName);
-      if (latest.isEmpty()) {
-        return new Ignored("the model store holds no snapshot of '" + modelName + "'");
-      }
-      location = latest.get();
-      bytes = store.get(location);
+      stored = store.versions(modelName);
     } catch (IOException | RuntimeException e) {
-      return reject(Rejection.STORE_UNREADABLE, 0, "cannot read the model store: " + e);
+      return List.of(reject(Rejection.STORE_UNREADABLE, 0, "cannot read the model store: " + e));
     }
+    if (stored.isEmpty()) {
+      return List.of(new Ignored("the model store holds no snapshot of '" + modelName + "'"));
+    }
+    List<Outcome> outcomes = new ArrayList<>();
+    for (Map.Entry<Long, URI> e : stored.tailMap(version(), false).descendingMap().entrySet()) {
+      Outcome outcome = loadStored(e.getKey(), e.getValue());
+      outcomes.add(outcome);
+      if (outcome instanceof Updated) {
+        break;
+      }
+    }
+    if (outcomes.isEmpty()) {
+      outcomes.add(
+          new Ignored(
+              "latest stored version " + stored.lastKey() + " is not newer than " + version()));
+    }
+    return outcomes;
+  }
+
+  /** Loads the snapshot the store keeps as {@code version} at {@code location}. */
+  private Outcome loadStored(long version, URI location) {
     Servable loaded;
     try {
-      loaded = Servable.load(bytes, device);
+      loaded = Servable.load(store.get(location), device);
     } catch (SnapshotFormatException e) {
-      return reject(classify(e), 0, "snapshot at " + location + ": " + e.getMessage());
+      return reject(classify(e), version, "snapshot at " + location + ": " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      return reject(Rejection.STORE_UNREADABLE, version, "cannot read " + location + ": " + e);
     }
-    if (!loaded.info().modelName().equals(modelName) || loaded.info().version() <= version()) {
-      ModelInfo info = loaded.info();
+    ModelInfo info = loaded.info();
+    if (!info.modelName().equals(modelName) || info.version() != version) {
       loaded.close();
-      if (!info.modelName().equals(modelName)) {
-        return reject(Rejection.MALFORMED, info.version(), location + " holds model " + info);
-      }
-      return new Ignored(
-          "latest stored version " + info.version() + " is not newer than " + version());
+      return reject(Rejection.MALFORMED, version, location + " holds " + info);
     }
-    return install(loaded, ModelUpdate.Kind.SNAPSHOT, loaded.info().createdAtMillis());
+    return install(loaded, ModelUpdate.Kind.SNAPSHOT, info.createdAtMillis());
   }
 
   private Outcome loadAnnounced(ModelUpdate announcement) {
@@ -262,6 +304,12 @@ public final class ModelUpdateFollower {
   }
 
   private Outcome addChunk(ModelUpdate chunk) {
+    try {
+      DeltaChunks.check(chunk, maxDeltaBytes);
+    } catch (SnapshotFormatException e) {
+      return reject(
+          classify(e), chunk.version(), "delta version " + chunk.version() + ": " + e.getMessage());
+    }
     if (!pending.isEmpty() && !sameDelta(pending.get(0), chunk)) {
       // A newer delta (or a republished one) began before this one completed; if the abandoned
       // version was needed, the newer delta's base check reports the gap.
@@ -348,6 +396,7 @@ public final class ModelUpdateFollower {
       case NON_FINITE -> Rejection.NON_FINITE;
       case BAD_MAGIC, UNKNOWN_VERSION -> Rejection.UNKNOWN_FORMAT;
       case BAD_METADATA, MODEL_MISMATCH -> Rejection.MALFORMED;
+      case TOO_LARGE -> Rejection.TOO_LARGE;
     };
   }
 

@@ -38,7 +38,9 @@ public final class SnapshotFormatException extends IOException {
     /** A delta chunk set holds an index twice. */
     DUPLICATE_CHUNK,
     /** Chunks of one set disagree on model, versions, size, checksum or count. */
-    INCONSISTENT_CHUNKS
+    INCONSISTENT_CHUNKS,
+    /** A delta announced larger than the reader holds. */
+    TOO_LARGE
   }
 
   private final Reason reason;

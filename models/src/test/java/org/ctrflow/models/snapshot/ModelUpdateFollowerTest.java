@@ -243,16 +243,114 @@ class ModelUpdateFollowerTest {
             4);
     rejected(follower.accept(missing), Rejection.STORE_UNREADABLE);
     assertThat(follower.resync())
-        .isEqualTo(new Ignored("the model store holds no snapshot of 'finalmlp'"));
+        .containsExactly(new Ignored("the model store holds no snapshot of 'finalmlp'"));
 
     snapshot(1);
     snapshot(5);
-    Updated resynced = updated(follower.resync());
+    List<Outcome> outcomes = follower.resync();
+    assertThat(outcomes).hasSize(1);
+    Updated resynced = updated(outcomes.get(0));
     assertThat(resynced.info().version()).isEqualTo(5);
     assertThat(resynced.publishedAt()).isEqualTo(1_005L);
     assertThat(follower.awaitingSnapshot()).isFalse();
     assertThat(follower.resync())
-        .isEqualTo(new Ignored("latest stored version 5 is not newer than 5"));
+        .containsExactly(new Ignored("latest stored version 5 is not newer than 5"));
+  }
+
+  @Test
+  void resyncFallsBackPastACorruptNewestSnapshotToTheNewestValidOne() throws Exception {
+    snapshot(1);
+    snapshot(4);
+    snapshot(5);
+    ModelInfo seven = new ModelInfo("finalmlp", 7, 1_007);
+    byte[] bytes = ModelSnapshot.write(seven, FRAPPE, trainer);
+    bytes[bytes.length / 2] ^= 0x04;
+    URI sevenAt = store.put("finalmlp", 7, bytes);
+
+    List<Outcome> outcomes = follower.resync();
+    assertThat(outcomes).hasSize(2);
+    Rejected corrupt = rejected(outcomes.get(0), Rejection.CHECKSUM);
+    assertThat(corrupt.version()).isEqualTo(7);
+    assertThat(corrupt.message()).startsWith("snapshot at " + sevenAt + ": checksum mismatch");
+    assertThat(updated(outcomes.get(1)).info().version()).isEqualTo(5);
+    assertThat(follower.version()).isEqualTo(5);
+    assertThat(follower.awaitingSnapshot()).isFalse();
+
+    // Nothing valid newer than the current version: the corrupt one is reported again, alone.
+    assertThat(follower.resync()).singleElement().isInstanceOf(Rejected.class);
+    assertThat(follower.version()).isEqualTo(5);
+  }
+
+  @Test
+  void aStoredFileHoldingAnotherVersionThanItsNameIsMalformed() throws Exception {
+    ModelInfo three = new ModelInfo("finalmlp", 3, 0);
+    store.put("finalmlp", 9, ModelSnapshot.write(three, FRAPPE, trainer));
+    assertThat(rejected(follower.resync().get(0), Rejection.MALFORMED).message())
+        .endsWith("9.snapshot holds ModelInfo[modelName=finalmlp, version=3, createdAtMillis=0]");
+    assertThat(follower.current()).isEmpty();
+  }
+
+  @Test
+  void deltaChunksClaimingMoreThanTheFollowerHoldsAreRejectedAtTheFirst() throws Exception {
+    updated(follower.accept(snapshot(1)));
+    ModelUpdate billions =
+        new ModelUpdate(
+            "finalmlp",
+            2,
+            ModelUpdate.Kind.DELTA,
+            1,
+            null,
+            "ab".repeat(32),
+            (long) Integer.MAX_VALUE * ModelUpdate.MAX_CHUNK_BYTES,
+            0,
+            Integer.MAX_VALUE,
+            new byte[ModelUpdate.MAX_CHUNK_BYTES],
+            5);
+    assertThat(rejected(follower.accept(billions), Rejection.TOO_LARGE).message())
+        .contains("more than the " + ModelUpdateFollower.DEFAULT_MAX_DELTA_BYTES);
+    assertThat(follower.state().pendingChunks()).isEmpty();
+
+    ModelUpdate miscounted =
+        new ModelUpdate(
+            "finalmlp",
+            2,
+            ModelUpdate.Kind.DELTA,
+            1,
+            null,
+            "ab".repeat(32),
+            10,
+            0,
+            1_000,
+            new byte[10],
+            5);
+    assertThat(rejected(follower.accept(miscounted), Rejection.INCOMPLETE).message())
+        .contains("a delta of 10 bytes comes in 1 chunks");
+    ModelUpdate padded =
+        new ModelUpdate(
+            "finalmlp",
+            2,
+            ModelUpdate.Kind.DELTA,
+            1,
+            null,
+            "ab".repeat(32),
+            10,
+            0,
+            1,
+            new byte[11],
+            5);
+    assertThat(rejected(follower.accept(padded), Rejection.INCOMPLETE).message())
+        .contains("carries 11 bytes");
+    assertThat(follower.state().pendingChunks()).isEmpty();
+
+    // A real three-chunk delta against a follower that holds less.
+    ModelUpdateFollower small =
+        new ModelUpdateFollower("finalmlp", store, null, ModelUpdate.MAX_CHUNK_BYTES);
+    updated(small.accept(snapshot(3)));
+    List<ModelUpdate> chunks = delta(3, 4, allRows());
+    assertThat(chunks).hasSize(3);
+    assertThat(small.accept(chunks.get(0))).isInstanceOf(Rejected.class);
+    assertThat(((Rejected) small.accept(chunks.get(1))).reason()).isEqualTo(Rejection.TOO_LARGE);
+    assertThat(small.state().pendingChunks()).isEmpty();
   }
 
   @Test
