@@ -1,8 +1,6 @@
 package org.ctrflow.memnet;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -10,9 +8,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.List;
+import java.util.Map;
 import org.ctrflow.models.blocks.CtrModelBlock;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.training.TrainingHooks;
@@ -31,42 +29,28 @@ import org.ctrflow.models.training.TrainingHooks;
  * M (rule in {@link NeuralMemory#write}), giving M'; B reads M'. The loss of B thus reaches f_w
  * through M', which is how the write controller learns (truncated back-propagation over one write;
  * choice of ours, the paper back-propagates through its sequence). After the update the memory
- * becomes M'' = write(M', z_B, h_B), without gradient. Zero "probe" arrays added to q and h_A catch
- * the true gradients ∂L/∂q and ∂L/∂h_A in the same backward. The next step's auxiliary loss fits
- * S_r and S_w to them, ‖Ŝ − g‖² averaged over examples, with g scaled by B so that Ŝ predicts the
- * gradient of one example's own loss (the trainer's loss is the batch mean); fitting one step late
- * keeps the trainer's single backward.
+ * becomes M'' = write(M', z_B, h_B), without gradient. With fast learning of the write controller,
+ * a zero "probe" array added to h_A catches ∂L/∂h_A in the same backward, and S_w is fitted to it
+ * (× B: the gradient of one example's own loss) after the step.
  *
- * <p><b>Fast path</b> ({@link #scoreThenAdapt}, test-then-train's scoring): the fresh batch is
- * scored in parts of {@code fast.batch}; after each part is scored, each chosen controller takes
- * θ_c -= η_fast·(1/n)·Σ_i (∂c_i/∂θ_c)ᵀ Ŝ_c(c_i, y_i), c = q or h, by one backward through the
- * controller alone (plain SGD, outside the trainer's Adam). Later parts are scored by the adapted
- * controllers, which is the point: the model reacts within a micro-batch.
+ * <p><b>Fast path</b> ({@link #scoreThenAdapt}, test-then-train's scoring, with {@code
+ * fast.enabled}): see {@link FastPath}. The synthetic-gradient modules are trained there, never by
+ * the trainer ({@link #ownParameters()}).
  */
 public abstract class MemoryAugmentedBlock extends CtrModelBlock implements TrainingHooks {
 
   private final NeuralMemory memory;
+  private final FastPath fast;
   private StepState step;
-  private SgTargets targets;
-  private double lastSgLoss = Double.NaN;
 
   protected MemoryAugmentedBlock(byte version, CtrModelConfig config, MemnetOptions options) {
     super(version, config);
     memory = addChildBlock("memory", new NeuralMemory(options));
+    fast = new FastPath(this, memory);
   }
 
   public NeuralMemory memory() {
     return memory;
-  }
-
-  /** The synthetic-gradient training data of the last slow step, or null before the first. */
-  SgTargets lastTargets() {
-    return targets;
-  }
-
-  /** S_φ's fitting loss in the last slow step (NaN before the second step), for monitoring. */
-  public double lastSyntheticGradientLoss() {
-    return lastSgLoss;
   }
 
   /**
@@ -93,21 +77,30 @@ public abstract class MemoryAugmentedBlock extends CtrModelBlock implements Trai
     return trainingHead(store, e, step);
   }
 
+  /** The inference logit for embeddings e and a given query q (the fast path's gradient). */
+  NDArray readLogits(ParameterStore store, NDArray e, NDArray q) {
+    NDArray mem = store.getValue(memory.slots(), e.getDevice(), false);
+    return output(store, e, q, memory.address(q, mem).matMul(mem), false);
+  }
+
   private NDArray trainingHead(ParameterStore store, NDArray e, StepState s) {
     NDManager manager = e.getManager();
     long batch = e.getShape().get(0);
     long half = batch / 2;
     int width = memory.options().width();
     NDArray mem = store.getValue(memory.slots(), e.getDevice(), true);
-    s.queryProbe = probe(manager, batch, width);
-    NDArray q = memory.query(store, e, true).add(s.queryProbe);
+    NDArray q = memory.query(store, e, true);
     NDArray y = s.labels;
     NDIndex a = new NDIndex("0:{}", half);
     NDIndex b = new NDIndex("{}:", half);
     NDArray zA = memory.address(q.get(a), mem);
     NDArray yA = y.get(a);
-    s.contentProbe = probe(manager, half, width);
-    NDArray hA = memory.content(store, e.get(a), yA, true).add(s.contentProbe);
+    NDArray hA = memory.content(store, e.get(a), yA, true);
+    if (fitsWriteGradients()) {
+      s.contentProbe = manager.zeros(new Shape(half, width));
+      s.contentProbe.setRequiresGradient(true);
+      hA = hA.add(s.contentProbe);
+    }
     NDArray written = NeuralMemory.write(mem, zA.stopGradient(), hA);
     NDArray zB = memory.address(q.get(b), written);
     NDArray m = zA.matMul(mem).concat(zB.matMul(written), 0);
@@ -115,130 +108,73 @@ public abstract class MemoryAugmentedBlock extends CtrModelBlock implements Trai
 
     NDArray hB = memory.content(store, e.get(b), y.get(b), true).stopGradient();
     s.nextMemory = NeuralMemory.write(written.stopGradient(), zB.stopGradient(), hB);
-    s.query = q.stopGradient();
     s.content = hA.stopGradient();
     s.contentLabels = yA;
-    s.auxiliary = targets == null ? null : sgLoss(store, manager, targets);
     return logits;
   }
 
-  private static NDArray probe(NDManager manager, long rows, int width) {
-    NDArray probe = manager.zeros(new Shape(rows, width));
-    probe.setRequiresGradient(true);
-    return probe;
-  }
-
-  /** ‖Ŝ_r(q, y) − g_q‖² + ‖Ŝ_w(h, y) − g_h‖², each summed over K and averaged over examples. */
-  private NDArray sgLoss(ParameterStore store, NDManager manager, SgTargets t) {
-    NDArray readError =
-        memory
-            .readSyntheticGradient(store, t.query(manager), t.queryLabels(manager), true)
-            .sub(t.queryGradient(manager));
-    NDArray writeError =
-        memory
-            .writeSyntheticGradient(store, t.content(manager), t.contentLabels(manager), true)
-            .sub(t.contentGradient(manager));
-    return readError
-        .square()
-        .sum(new int[] {1})
-        .mean()
-        .add(writeError.square().sum(new int[] {1}).mean());
+  private boolean fitsWriteGradients() {
+    MemnetOptions o = memory.options();
+    return o.fast() && o.fastWrite();
   }
 
   @Override
   public void beginStep(NDArray labels) {
     step = new StepState(labels);
+    fast.beforeSlowStep();
   }
 
   @Override
   public NDArray auxiliaryLoss() {
-    return step == null ? null : step.auxiliary;
+    return null;
   }
 
   @Override
   public void endStep() {
     StepState s = step;
     step = null;
-    if (s == null || s.nextMemory == null) {
-      return;
+    if (s != null && s.nextMemory != null) {
+      if (s.contentProbe != null) {
+        long batch = s.labels.getShape().get(0);
+        NDArray g = s.contentProbe.getGradient().duplicate();
+        g.attach(s.labels.getManager());
+        fast.writeFitter()
+            .fit(s.content, s.contentLabels, g.mul(s.labels.getManager().full(new Shape(), batch)));
+      }
+      // After the backward: M is no longer saved for it, so it may change in place.
+      memory.slots().getArray().set(s.nextMemory.toFloatArray());
     }
-    if (s.auxiliary != null) {
-      lastSgLoss = s.auxiliary.getFloat();
-    }
-    long batch = s.labels.getShape().get(0);
-    targets =
-        SgTargets.of(
-            s.query,
-            s.labels,
-            s.queryProbe.getGradient(),
-            s.content,
-            s.contentLabels,
-            s.contentProbe.getGradient(),
-            batch);
-    // After the backward: M is no longer saved for it, so it may change in place.
-    memory.slots().getArray().set(s.nextMemory.toFloatArray());
+    fast.afterSlowStep();
   }
 
   @Override
   public NDArray scoreThenAdapt(NDArray indices, NDArray labels) {
-    MemnetOptions o = memory.options();
-    if (!o.fast() || o.fastLearningRate() == 0f) {
-      return predict(indices);
-    }
-    long batch = indices.getShape().get(0);
-    NDArray[] parts = new NDArray[(int) ((batch + o.fastBatch() - 1) / o.fastBatch())];
-    for (int i = 0; i < parts.length; i++) {
-      NDIndex range =
-          new NDIndex(
-              "{}:{}", (long) i * o.fastBatch(), Math.min(batch, (long) (i + 1) * o.fastBatch()));
-      NDArray x = indices.get(range);
-      parts[i] = predict(x);
-      fastUpdate(x, labels.get(range));
-    }
-    return parts.length == 1 ? parts[0] : NDArrays.concat(new NDList(parts), 0);
+    return memory.options().fast() ? fast.scoreThenAdapt(indices, labels) : predict(indices);
+  }
+
+  @Override
+  public List<Parameter> ownParameters() {
+    return fast.ownParameters();
+  }
+
+  @Override
+  public Map<String, Double> diagnostics() {
+    return memory.options().fast() ? fast.diagnostics() : Map.of();
   }
 
   /**
-   * One fast update on n labelled examples: θ_c -= η_fast·(1/n)·Σ_i (∂c_i/∂θ_c)ᵀ Ŝ_c for the chosen
-   * controllers; nothing else changes (not the memory, not S_φ, not the embeddings). Public for the
+   * One fast update on n labelled examples, outside scoring (see {@link FastPath}). Public for the
    * speed benchmark.
    *
    * @param indices (n, F)
    * @param labels (n, 1)
    */
   public void fastUpdate(NDArray indices, NDArray labels) {
-    MemnetOptions o = memory.options();
-    NDManager manager = indices.getManager();
-    ParameterStore store = new ParameterStore(manager, false);
-    List<Parameter> controllers = memory.controllerParameters(o.fastRead(), o.fastWrite());
-    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-      NDArray e = embed(indices);
-      NDArray invN = manager.full(new Shape(), 1f / indices.getShape().get(0));
-      NDArray surrogate = manager.zeros(new Shape());
-      if (o.fastRead()) {
-        NDArray q = memory.query(store, e, false);
-        NDArray g = memory.readSyntheticGradient(store, q, labels, false).stopGradient();
-        surrogate = surrogate.add(q.mul(g).sum());
-      }
-      if (o.fastWrite()) {
-        NDArray h = memory.content(store, e, labels, false);
-        NDArray g = memory.writeSyntheticGradient(store, h, labels, false).stopGradient();
-        surrogate = surrogate.add(h.mul(g).sum());
-      }
-      collector.backward(surrogate.mul(invN));
-    }
-    for (Parameter p : controllers) {
-      NDArray w = p.getArray();
-      NDArray g = w.getGradient();
-      g.attach(manager);
-      w.subi(g.mul(o.fastLearningRate()));
-      // PyTorch accumulates into .grad; the trainer's next step must not see the fast gradient.
-      g.subi(g);
-    }
+    fast.adapt(indices, labels);
   }
 
   /** The embeddings e (n, F·d) of {@code indices}, outside any graph. */
-  private NDArray embed(NDArray indices) {
+  NDArray embed(NDArray indices) {
     NDArray table = embeddingTable().getArray();
     NDArray perField =
         indices.getNDArrayInternal().embedding(indices, table, SparseFormat.DENSE).head();
@@ -255,13 +191,10 @@ public abstract class MemoryAugmentedBlock extends CtrModelBlock implements Trai
   /** What a training step keeps between its forward and {@link #endStep()}. */
   private static final class StepState {
     final NDArray labels;
-    NDArray queryProbe;
     NDArray contentProbe;
-    NDArray query;
     NDArray content;
     NDArray contentLabels;
     NDArray nextMemory;
-    NDArray auxiliary;
 
     StepState(NDArray labels) {
       this.labels = labels;

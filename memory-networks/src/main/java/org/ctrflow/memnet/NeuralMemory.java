@@ -22,6 +22,11 @@ import org.ctrflow.models.blocks.MlpStack;
  * synthetic-gradient module S_φ per controller. No batch norm and no dropout in any of them, so the
  * fast path's forward (inference mode) computes the same function as the slow path's.
  *
+ * <p>With {@code controller.norm}, q and h are normalised per example (zero mean, unit variance
+ * over K): their scale no longer follows the controllers' weights, so the steepness of the loss in
+ * q, and with it the synthetic gradients' scale, stays put, and a fast step's size relative to q
+ * is meaningful.
+ *
  * <ul>
  *   <li>memory M: parameter {@code slots} of shape (L, K). It is model state, not a trained weight
  *       (requiresGradient false, so the trainer's optimizer never sees it): {@link #write} produces
@@ -91,14 +96,33 @@ public final class NeuralMemory extends AbstractBlock {
     return parameters;
   }
 
-  /** q = f_r(e), (B, K). */
-  NDArray query(ParameterStore store, NDArray e, boolean training) {
-    return read.forward(store, new NDList(e), training).singletonOrThrow();
+  /** The parameters of S_r or S_w, which the fast path fits with its own optimizer. */
+  List<Parameter> syntheticGradientParameters(boolean readController) {
+    List<Parameter> parameters = new ArrayList<>();
+    (readController ? readSg : writeSg).getParameters().values().forEach(parameters::add);
+    return parameters;
   }
 
-  /** h = f_w([e; y]), (B, K). */
+  /** q = f_r(e), (B, K), normalised per example with {@code controller.norm}. */
+  NDArray query(ParameterStore store, NDArray e, boolean training) {
+    return normalised(read.forward(store, new NDList(e), training).singletonOrThrow());
+  }
+
+  /** h = f_w([e; y]), (B, K), normalised per example with {@code controller.norm}. */
   NDArray content(ParameterStore store, NDArray e, NDArray y, boolean training) {
-    return write.forward(store, new NDList(e.concat(y, 1)), training).singletonOrThrow();
+    return normalised(
+        write.forward(store, new NDList(e.concat(y, 1)), training).singletonOrThrow());
+  }
+
+  /** (x − mean) / sqrt(var + 1e-5) over each row, without learnt scale or shift. */
+  private NDArray normalised(NDArray x) {
+    if (!options.controllerNorm()) {
+      return x;
+    }
+    // No scalar operands: under autograd DJL's Number overloads corrupt gradients.
+    NDArray centred = x.sub(x.mean(new int[] {1}, true));
+    NDArray epsilon = x.getManager().full(new Shape(), 1e-5f);
+    return centred.div(centred.square().mean(new int[] {1}, true).add(epsilon).sqrt());
   }
 
   /** Ŝ_r(q, y), (B, K); q and y are detached here, so fitting S_φ never moves f_r. */

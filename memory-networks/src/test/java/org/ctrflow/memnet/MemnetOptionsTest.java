@@ -14,7 +14,9 @@ class MemnetOptionsTest {
     MemnetOptions d = MemnetOptions.defaults();
     assertThat(d.slots()).isEqualTo(32);
     assertThat(d.fast()).isFalse();
-    assertThat(d.fastRead() && d.fastWrite()).isTrue();
+    assertThat(d.fastRead()).isTrue();
+    assertThat(d.fastWrite()).isFalse();
+    assertThat(d.controllerNorm()).isFalse();
     MemnetOptions o =
         MemnetOptions.parse(
             Map.of(

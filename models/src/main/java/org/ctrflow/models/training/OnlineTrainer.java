@@ -107,12 +107,14 @@ public final class OnlineTrainer implements AutoCloseable {
     fields = modelConfig.numFields();
     inputs = new BatchInputs(fields, modelConfig.numRows());
     table = block.embeddingTable();
+    hooks = block instanceof TrainingHooks h ? h : null;
+    List<Parameter> own = hooks == null ? List.of() : hooks.ownParameters();
     for (Pair<String, Parameter> p : block.getParameters()) {
-      if (p.getValue() != table && p.getValue().requiresGradient()) {
-        dense.add(p.getValue());
+      Parameter parameter = p.getValue();
+      if (parameter != table && parameter.requiresGradient() && !own.contains(parameter)) {
+        dense.add(parameter);
       }
     }
-    hooks = block instanceof TrainingHooks h ? h : null;
     if (hooks != null && block.wide() != null) {
       throw new IllegalArgumentException(
           "model '" + modelConfig.model() + "' scores its batches itself: it takes no wide terms");

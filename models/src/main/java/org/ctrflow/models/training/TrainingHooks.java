@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDArray;
  * trainer's gradient step does: state written from labelled examples (a neural memory), auxiliary
  * objectives, and fast updates between slow steps. {@link OnlineTrainer} calls these on its
  * training thread, holding the JVM-wide gradient-collector lock, so an implementation may open its
- * own {@code GradientCollector} in {@link #scoreThenAdapt} (never in the others: the trainer's is
- * open around the forward and backward).
+ * own {@code GradientCollector} in {@link #scoreThenAdapt} and {@link #endStep()} (never in the
+ * others: the trainer's is open around the forward and backward).
  *
  * <p>One training step is: {@link #beginStep} (labels), the block's training forward, the trainer's
  * objective plus {@link #auxiliaryLoss()}, one backward, the optimizer update, {@link #endStep()}.
@@ -42,6 +42,14 @@ public interface TrainingHooks {
    * @return (B, 1) probabilities from before the model saw each example's label
    */
   NDArray scoreThenAdapt(NDArray indices, NDArray labels);
+
+  /**
+   * Parameters the block trains itself (in {@link #scoreThenAdapt} or {@link #endStep()}): the
+   * trainer's optimizer and gradient clip leave them alone. None by default.
+   */
+  default java.util.List<ai.djl.nn.Parameter> ownParameters() {
+    return java.util.List.of();
+  }
 
   /** Figures of the block's own learning, by name, for benchmarks and metrics; none by default. */
   default java.util.Map<String, Double> diagnostics() {
