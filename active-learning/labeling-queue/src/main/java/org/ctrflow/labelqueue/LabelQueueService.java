@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.labelqueue.hooks.HookDispatcher;
 import org.ctrflow.labelqueue.hooks.HookRegistry;
+import org.ctrflow.labelqueue.hooks.HookTargets;
 import org.ctrflow.labelqueue.http.ApiServer;
 import org.ctrflow.labelqueue.http.HookRoutes;
 import org.ctrflow.labelqueue.http.LabelStudioMapping;
@@ -19,15 +20,19 @@ import org.ctrflow.labelqueue.http.TaskRoutes;
 import org.ctrflow.labelqueue.http.TokenAuth;
 import org.ctrflow.labelqueue.ingest.RequestIngestor;
 import org.ctrflow.labelqueue.publish.LabelPublisher;
+import org.ctrflow.labelqueue.publish.ParkedLabels;
 import org.ctrflow.labelqueue.store.QueueStore;
 import org.ctrflow.labelqueue.store.QueueStore.Family;
+import org.ctrflow.labelqueue.worker.Supervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The labeling queue service, wired: RocksDB store, Kafka ingestor, label publisher, web hook
- * dispatcher, lease reaper and HTTP server. Ready once the consumer holds partitions and the
- * publisher's transactions are initialised.
+ * dispatcher, lease reaper and HTTP server. The background workers run under a {@link Supervisor}:
+ * one that fails is restarted with backoff, and the service is ready only while all of them run,
+ * are ready (the consumer holds partitions, the publisher's transactions are initialised) and make
+ * progress.
  */
 public final class LabelQueueService implements AutoCloseable {
 
@@ -35,30 +40,30 @@ public final class LabelQueueService implements AutoCloseable {
 
   private final QueueStore store;
   private final TaskQueue queue;
-  private final RequestIngestor ingestor;
-  private final LabelPublisher publisher;
   private final HookDispatcher dispatcher;
+  private final Supervisor supervisor;
   private final ApiServer server;
-  private final ScheduledExecutorService reaper;
-  private final Thread[] threads;
 
   public LabelQueueService(
       QueueOptions o, TokenAuth auth, String inboundSecret, String tlsPassword) {
     o.validate();
     QueueMetrics metrics = new QueueMetrics();
     Properties client = o.kafkaProperties();
+    HookTargets targets = HookTargets.of(o.hookAllowedNetworks);
     store = QueueStore.open(o.dataDir);
-    HookRegistry hooks = new HookRegistry(store, o.hookDisableAfter);
-    publisher =
+    HookRegistry hooks = new HookRegistry(store, targets, o.hookDisableAfter);
+    ParkedLabels parked = new ParkedLabels(store, metrics);
+    LabelPublisher publisher =
         new LabelPublisher(
             o.bootstrapServers,
             client,
             Topic.HUMAN_LABELS.name(o.topicPrefix),
             o.transactionalId(),
             store,
+            parked,
             metrics);
     queue = new TaskQueue(store, hooks, o.leaseTimeout, o.taskTtl, o.maxSkips, publisher::signal);
-    ingestor =
+    RequestIngestor ingestor =
         new RequestIngestor(
             o.bootstrapServers,
             client,
@@ -68,11 +73,18 @@ public final class LabelQueueService implements AutoCloseable {
             metrics);
     dispatcher =
         new HookDispatcher(
-            store, hooks, metrics, o.hookTimeout, o.hookBackoffBase, o.hookBackoffMax, 4);
+            hooks, targets, metrics, o.hookTimeout, o.hookBackoffBase, o.hookBackoffMax);
+    supervisor =
+        new Supervisor(o.workerStallTimeout, w -> metrics.workerRestarts.labelValues(w).inc())
+            .add("request-ingestor", ingestor)
+            .add("label-publisher", publisher)
+            .add("hook-dispatcher", dispatcher)
+            .add("lease-reaper", new LeaseReaper(queue));
     metrics.watch(
         queue::counts,
         () -> store.count(Family.HOOK_OUTBOX),
-        () -> store.count(Family.LABEL_OUTBOX));
+        () -> store.count(Family.LABEL_OUTBOX),
+        this::workersUp);
     var mapping =
         new LabelStudioMapping(
             o.labelStudioSampleField,
@@ -86,37 +98,33 @@ public final class LabelQueueService implements AutoCloseable {
             o.tlsKeyStore == null ? null : new ApiServer.Tls(o.tlsKeyStore, tlsPassword),
             auth,
             metrics,
-            () -> ingestor.ready() && publisher.ready(),
-            new TaskRoutes(queue),
-            new HookRoutes(hooks, dispatcher, queue, store, metrics, mapping, inboundSecret));
-    reaper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lease-reaper"));
-    threads =
-        new Thread[] {
-          daemon(ingestor, "request-ingestor"),
-          daemon(publisher, "label-publisher"),
-          daemon(dispatcher, "hook-dispatcher")
-        };
+            new ApiServer.Readiness() {
+              @Override
+              public boolean ready() {
+                return supervisor.ready();
+              }
+
+              @Override
+              public Map<String, ?> workers() {
+                return supervisor.states();
+              }
+            },
+            new TaskRoutes(queue, parked),
+            new HookRoutes(hooks, queue, store, metrics, mapping, inboundSecret));
   }
 
   /** Starts everything; returns once the HTTP server listens. */
   public LabelQueueService start() {
-    for (Thread t : threads) {
-      t.start();
-    }
-    reaper.scheduleWithFixedDelay(
-        () -> {
-          try {
-            queue.reap(System.currentTimeMillis());
-          } catch (RuntimeException e) {
-            LOG.error("lease reaper failed", e);
-          }
-        },
-        1,
-        1,
-        TimeUnit.SECONDS);
+    supervisor.start();
     server.start();
     LOG.info("labeling queue listening on port {}", server.port());
     return this;
+  }
+
+  private Map<String, Boolean> workersUp() {
+    Map<String, Boolean> up = new LinkedHashMap<>();
+    supervisor.states().forEach((w, state) -> up.put(w, state == Supervisor.State.UP));
+    return up;
   }
 
   public int port() {
@@ -143,20 +151,13 @@ public final class LabelQueueService implements AutoCloseable {
   @Override
   public void close() throws Exception {
     server.close();
-    reaper.shutdownNow();
-    ingestor.close();
-    publisher.close();
+    boolean stopped = supervisor.close(Duration.ofSeconds(30));
     dispatcher.close();
-    for (Thread t : threads) {
-      t.join(10_000);
+    if (!stopped) {
+      // Closing RocksDB under a running thread would crash the JVM; the process is ending anyway.
+      LOG.error("leaving the queue database open: a worker is still running");
+      return;
     }
-    publisher.closeProducer();
     store.close();
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
   }
 }

@@ -33,6 +33,16 @@ public final class QueueMetrics {
       counter(
           "labelqueue_labels_deduplicated_total",
           "Outbox labels found already published after a restart (not re-sent)");
+  public final Counter labelsParked =
+      counter(
+          "labelqueue_labels_parked_total",
+          "Outbox labels parked because the topic's consumers would refuse them");
+  public final Counter workerRestarts =
+      Counter.builder()
+          .name("labelqueue_worker_restarts_total")
+          .help("Restarts of a background worker after it failed")
+          .labelNames("worker")
+          .register(registry);
   public final Counter hookDeliveries =
       Counter.builder()
           .name("labelqueue_hook_attempts_total")
@@ -56,7 +66,14 @@ public final class QueueMetrics {
   public void watch(
       Supplier<Map<TaskState, Long>> counts,
       Supplier<Long> hookOutbox,
-      Supplier<Long> labelOutbox) {
+      Supplier<Long> labelOutbox,
+      Supplier<Map<String, Boolean>> workersUp) {
+    GaugeWithCallback.builder()
+        .name("labelqueue_worker_up")
+        .help("1 while a background worker runs, is ready and makes progress, else 0")
+        .labelNames("worker")
+        .callback(cb -> workersUp.get().forEach((w, up) -> cb.call(up ? 1 : 0, w)))
+        .register(registry);
     GaugeWithCallback.builder()
         .name("labelqueue_tasks")
         .help("Tasks by state")

@@ -119,6 +119,19 @@ public final class QueueOptions {
   public Duration hookBackoffMax = Duration.ofMinutes(10);
 
   @Option(
+      names = "--hook-allowed-networks",
+      split = ",",
+      description =
+          "Networks web hooks may target although they are loopback, private or link-local, as CIDRs, e.g. 10.20.0.0/16,127.0.0.1/32 for on-premises receivers. Empty by default: such targets are refused.")
+  public List<String> hookAllowedNetworks = List.of();
+
+  @Option(
+      names = "--worker-stall-timeout",
+      description =
+          "A background worker (Kafka consumer, label publisher, hook dispatcher) that shows no progress for this long counts as down, and the service as not ready, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  public Duration workerStallTimeout = Duration.ofSeconds(30);
+
+  @Option(
       names = "--label-studio-sample-field",
       description = "Label Studio task data field with our sample id (default: ${DEFAULT-VALUE}).")
   public String labelStudioSampleField = "sample_id";
@@ -143,7 +156,14 @@ public final class QueueOptions {
     if (maxBodyBytes < 1024) {
       throw new IllegalArgumentException("--max-body-bytes must be >= 1024; was " + maxBodyBytes);
     }
-    for (var d : List.of(leaseTimeout, taskTtl, hookTimeout, hookBackoffBase, hookBackoffMax)) {
+    for (var d :
+        List.of(
+            leaseTimeout,
+            taskTtl,
+            hookTimeout,
+            hookBackoffBase,
+            hookBackoffMax,
+            workerStallTimeout)) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("durations must be positive, e.g. PT5M; was " + d);
       }

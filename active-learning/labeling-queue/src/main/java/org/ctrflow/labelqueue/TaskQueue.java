@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import org.ctrflow.connectors.events.EventSerde;
-import org.ctrflow.connectors.events.HumanLabel;
+import org.ctrflow.connectors.events.InvalidEventException;
 import org.ctrflow.connectors.events.LabelRequest;
 import org.ctrflow.labelqueue.hooks.HookEventType;
 import org.ctrflow.labelqueue.hooks.HookRegistry;
@@ -134,16 +133,23 @@ public final class TaskQueue {
   }
 
   /**
+   * A labeling outcome.
+   *
+   * @param task the labeled task
+   * @param changed false when the task already had this label (a repeated call changes nothing)
+   */
+  public record LabelResult(TaskRecord task, boolean changed) {}
+
+  /**
    * Labels a task and queues its human label (weighted 1/p) and the task-labeled hooks. Idempotent:
    * labeling a labeled task again with the same value changes nothing.
    *
    * @param requireLease when true the task must be pending or leased by {@code labeler} (the
-   *     labeler API); web hooks from labeling tools pass false
-   * @return the labeled task
+   *     labeler API, Label Studio); the signed inbound hook passes false
    * @throws TaskException NOT_FOUND for an unknown sample, CONFLICT for a different label, an
-   *     expired task or another labeler's lease
+   *     expired task or another labeler's lease, UNPROCESSABLE for a label too large to publish
    */
-  public synchronized TaskRecord label(
+  public synchronized LabelResult label(
       String sampleId, int label, String labeler, boolean requireLease, long now) {
     if (label != 0 && label != 1) {
       throw new IllegalArgumentException("label must be 0 (no click) or 1 (click); was " + label);
@@ -152,7 +158,7 @@ public final class TaskQueue {
     switch (task.state()) {
       case LABELED -> {
         if (task.label() == label) {
-          return task;
+          return new LabelResult(task, false);
         }
         throw new TaskException(
             Kind.CONFLICT,
@@ -168,17 +174,16 @@ public final class TaskQueue {
       }
       case PENDING -> {}
     }
+    byte[] human;
+    try {
+      human = TaskRules.publishable(TaskRules.humanLabel(task.request(), label, labeler, now));
+    } catch (InvalidEventException e) {
+      // Only tasks stored before ingest checked this get here: refuse rather than block the outbox.
+      throw new TaskException(
+          Kind.UNPROCESSABLE,
+          "the human label of task " + sampleId + " cannot be published: " + e.getMessage());
+    }
     TaskRecord labeled = task.labeled(label, labeler, now);
-    HumanLabel human =
-        new HumanLabel(
-            sampleId,
-            task.request().eventTime(),
-            now,
-            task.request().features(),
-            task.request().numericFeatures(),
-            label,
-            task.request().importanceWeight(),
-            labeler);
     try (WriteBatch batch = new WriteBatch()) {
       unindex(batch, task);
       putTask(batch, labeled);
@@ -186,13 +191,13 @@ public final class TaskQueue {
           batch,
           Family.LABEL_OUTBOX,
           TaskKeys.sequence(store.nextSequence(Family.LABEL_OUTBOX)),
-          EventSerde.HUMAN_LABEL.serialize(human));
+          human);
       hooks.enqueue(batch, HookEventType.TASK_LABELED, labeled, now);
       store.write(batch);
     }
     move(task.state(), TaskState.LABELED);
     labelsAdded.run();
-    return labeled;
+    return new LabelResult(labeled, true);
   }
 
   /** Gives a leased task back; it goes behind tasks skipped fewer times, or expires. */

@@ -180,7 +180,10 @@ class CrashRecoveryTest {
                 "--hook-backoff-base",
                 "PT0.05S",
                 "--hook-backoff-max",
-                "PT0.3S"));
+                "PT0.3S",
+                // The receiver listens on loopback, which hooks may target only when allowed.
+                "--hook-allowed-networks",
+                "127.0.0.1/32"));
     ProcessBuilder b =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)

@@ -15,9 +15,9 @@ import org.ctrflow.labelqueue.hooks.WebhookSignature;
 
 /**
  * A web hook receiver for tests: verifies every delivery's Standard Webhooks signature, fails the
- * first {@code failFirst} attempts with HTTP 503, records every attempt, and keeps the accepted
- * deliveries by {@code webhook-id} the way a receiver should (a repeated id is acknowledged, not
- * processed again).
+ * first {@code failFirst} attempts with {@code failStatus}, answers after {@code delay}, records
+ * every attempt, and keeps the accepted deliveries by {@code webhook-id} the way a receiver should
+ * (a repeated id is acknowledged, not processed again).
  */
 final class HookReceiver implements AutoCloseable {
 
@@ -26,18 +26,38 @@ final class HookReceiver implements AutoCloseable {
 
   private final HttpServer server;
   private final AtomicInteger failuresLeft;
+  private final int failStatus;
   private volatile WebhookSignature verifier;
   final List<Attempt> attempts = new CopyOnWriteArrayList<>();
   final Map<String, String> accepted = new ConcurrentHashMap<>();
   final AtomicInteger redeliveries = new AtomicInteger();
 
   HookReceiver(int failFirst, boolean alwaysFail) throws IOException {
-    failuresLeft = new AtomicInteger(alwaysFail ? Integer.MAX_VALUE : failFirst);
+    this(alwaysFail ? Integer.MAX_VALUE : failFirst, 503, Duration.ZERO);
+  }
+
+  /** A receiver that answers every attempt with {@code status} (after {@code delay}). */
+  static HookReceiver answering(int status, Duration delay) throws IOException {
+    return status / 100 == 2
+        ? new HookReceiver(0, 503, delay)
+        : new HookReceiver(Integer.MAX_VALUE, status, delay);
+  }
+
+  private HookReceiver(int failFirst, int failStatus, Duration delay) throws IOException {
+    this.failuresLeft = new AtomicInteger(failFirst);
+    this.failStatus = failStatus;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
         "/hook",
         ex -> {
           byte[] body = ex.getRequestBody().readAllBytes();
+          if (!delay.isZero()) {
+            try {
+              Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           String id = ex.getRequestHeaders().getFirst(WebhookSignature.ID_HEADER);
           WebhookSignature v = verifier;
           boolean valid =
@@ -53,7 +73,7 @@ final class HookReceiver implements AutoCloseable {
           if (!valid) {
             status = 401;
           } else if (failuresLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-            status = 503;
+            status = failStatus;
           } else {
             status = 200;
             String text = new String(body, StandardCharsets.UTF_8);

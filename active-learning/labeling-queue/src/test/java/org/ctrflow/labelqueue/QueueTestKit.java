@@ -37,16 +37,23 @@ final class QueueTestKit {
 
   static final String ADMIN_TOKEN = "admin-token-0123456789abcdef";
   static final String ALICE_TOKEN = "alice-token-0123456789abcdef";
-  static final String TOKENS = "root:admin:" + ADMIN_TOKEN + ",alice:labeler:" + ALICE_TOKEN;
+  static final String BOB_TOKEN = "bob-token-0123456789abcdef";
+  static final String TOKENS =
+      "root:admin:" + ADMIN_TOKEN + ",alice:labeler:" + ALICE_TOKEN + ",bob:labeler:" + BOB_TOKEN;
 
   final String bootstrap;
   final String prefix;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   QueueTestKit(KafkaTestCluster kafka) throws Exception {
-    this.bootstrap = kafka.bootstrapServers();
-    this.prefix = kafka.newTopicPrefix();
-    try (TopicAdmin admin = kafka.topicAdmin()) {
+    this(kafka.bootstrapServers(), kafka.newTopicPrefix());
+  }
+
+  /** The topics under {@code prefix} on the broker at {@code bootstrap}, created. */
+  QueueTestKit(String bootstrap, String prefix) throws Exception {
+    this.bootstrap = bootstrap;
+    this.prefix = prefix;
+    try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
       admin.createTopics(
           List.of(Topic.LABEL_REQUESTS.spec(prefix), Topic.HUMAN_LABELS.spec(prefix)), (short) 1);
     }
@@ -61,6 +68,8 @@ final class QueueTestKit {
     o.hookBackoffBase = Duration.ofMillis(50);
     o.hookBackoffMax = Duration.ofMillis(400);
     o.hookDisableAfter = 3;
+    // The tests' receivers listen on loopback, which the queue refuses unless allowed.
+    o.hookAllowedNetworks = List.of("127.0.0.1/32");
     return o;
   }
 
@@ -69,18 +78,33 @@ final class QueueTestKit {
         .start();
   }
 
+  /** Label requests keyed by sample id, as the scoring job sends them. */
   void produce(List<LabelRequest> requests) {
+    send(
+        requests.stream()
+            .map(
+                r ->
+                    new ProducerRecord<>(
+                        Topic.LABEL_REQUESTS.name(prefix),
+                        r.sampleId().getBytes(StandardCharsets.UTF_8),
+                        EventSerde.LABEL_REQUEST.serialize(r)))
+            .toList());
+  }
+
+  /** Label requests as given, valid or not, without keys. */
+  void produceRaw(List<byte[]> values) {
+    send(
+        values.stream()
+            .map(v -> new ProducerRecord<byte[], byte[]>(Topic.LABEL_REQUESTS.name(prefix), v))
+            .toList());
+  }
+
+  private void send(List<ProducerRecord<byte[], byte[]>> records) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (LabelRequest r : requests) {
-        producer.send(
-            new ProducerRecord<>(
-                Topic.LABEL_REQUESTS.name(prefix),
-                r.sampleId().getBytes(StandardCharsets.UTF_8),
-                EventSerde.LABEL_REQUEST.serialize(r)));
-      }
+      records.forEach(producer::send);
     }
   }
 
@@ -133,6 +157,18 @@ final class QueueTestKit {
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * The value of one sample of the service's metrics, e.g. {@code name{label="x"}}; 0 if absent.
+   */
+  double metric(int port, String sample) throws Exception {
+    for (String line : call(port, "GET", "/metrics", null, null).body().split("\n")) {
+      if (line.startsWith(sample + " ")) {
+        return Double.parseDouble(line.substring(sample.length() + 1).strip());
+      }
+    }
+    return 0;
   }
 
   static JsonNode json(HttpResponse<String> r) throws Exception {

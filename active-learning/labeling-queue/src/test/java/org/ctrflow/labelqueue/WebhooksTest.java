@@ -100,6 +100,54 @@ class WebhooksTest {
     }
   }
 
+  /**
+   * A subscriber that answers slowly, one that always fails and one that redirects must not hold
+   * back a healthy one: each subscriber has its own queue, and a disabled subscriber's parked
+   * deliveries are not in anyone's way.
+   */
+  @Test
+  @Timeout(120)
+  void slowAndFailingSubscribersNeverHoldBackAHealthyOne() throws Exception {
+    QueueTestKit kit = new QueueTestKit(KAFKA.cluster());
+    int tasks = 400;
+    try (HookReceiver healthy = HookReceiver.answering(200, Duration.ZERO);
+        HookReceiver slow = HookReceiver.answering(200, Duration.ofMillis(300));
+        HookReceiver failing = HookReceiver.answering(500, Duration.ZERO);
+        HookReceiver redirecting = HookReceiver.answering(307, Duration.ZERO);
+        LabelQueueService service = kit.start(kit.options(dir.resolve("db")), null)) {
+      int port = service.port();
+      for (HookReceiver r : List.of(slow, failing, redirecting, healthy)) {
+        r.secret(
+            json(kit.call(
+                    port,
+                    "POST",
+                    "/api/hooks",
+                    ADMIN_TOKEN,
+                    "{\"url\":\"" + r.url() + "\",\"events\":[\"task.created\"]}"))
+                .get("secret")
+                .asText());
+      }
+      kit.produce(
+          IntStream.range(0, tasks).mapToObj(i -> QueueTestKit.request("h" + i, 0.5)).toList());
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> healthy.acceptedOfType("task.created") == tasks);
+      // The slow one makes progress at its own pace; the failing ones were disabled after 3.
+      assertThat(slow.accepted).isNotEmpty();
+      var hooks = json(kit.call(port, "GET", "/api/hooks", ADMIN_TOKEN, null));
+      for (var h : hooks) {
+        String url = h.get("url").asText();
+        if (url.equals(failing.url()) || url.equals(redirecting.url())) {
+          assertThat(h.get("status").asText()).as(url).isEqualTo("disabled");
+          assertThat(h.get("pendingDeliveries").asInt()).as(url).isEqualTo(tasks);
+        }
+      }
+      assertThat(failing.attempts).hasSize(3);
+      assertThat(redirecting.attempts).hasSize(3);
+    }
+  }
+
   /** The payload shape of Label Studio's webhook reference (ANNOTATION_CREATED). */
   static String labelStudioPayload(String action, String sampleId, String choice) {
     return """
@@ -228,7 +276,8 @@ class WebhooksTest {
           .satisfies(
               l -> {
                 assertThat(l.label()).isZero();
-                assertThat(l.labeler()).isEqualTo("label-studio:10");
+                // The caller's token, not the payload's completed_by (10), says who labeled.
+                assertThat(l.labeler()).isEqualTo("alice");
                 assertThat(l.weight()).isEqualTo(4.0);
               });
     }

@@ -32,6 +32,24 @@ public final class EventRules {
       throw new InvalidEventException(
           field, "must be at most " + MAX_ID_LENGTH + " characters, was " + value.length());
     }
+    // A lone surrogate has no UTF-8 form: encoders replace it with '?', so two such ids would
+    // become one Kafka key (and one store key), and JSON holding it is not interchangeable.
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new InvalidEventException(
+            field,
+            "holds a lone UTF-16 surrogate (\\u"
+                + Integer.toHexString(c)
+                + ") at index "
+                + i
+                + "; an id must be valid Unicode");
+      }
+    }
     return value;
   }
 

@@ -126,16 +126,7 @@ public final class EventSerde<T extends Event> {
     if (json == null || json.length == 0) {
       throw new InvalidEventException("$", "payload is empty; expected a JSON " + describe());
     }
-    if (json.length > maxBytes) {
-      throw new InvalidEventException(
-          "$",
-          "payload of "
-              + json.length
-              + " bytes exceeds the "
-              + maxBytes
-              + "-byte limit of "
-              + describe());
-    }
+    requireWithinLimit(json);
     try {
       T event = reader.readValue(json);
       if (event == null) {
@@ -166,6 +157,25 @@ public final class EventSerde<T extends Event> {
           "$", "not valid JSON: " + firstLine(e.getOriginalMessage()), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Checks a serialized event against this type's size limit, as {@link #deserialize} does: a
+   * producer calls it before sending what a consumer would refuse.
+   *
+   * @throws InvalidEventException naming the size and the limit
+   */
+  public void requireWithinLimit(byte[] json) {
+    if (json.length > maxBytes) {
+      throw new InvalidEventException(
+          "$",
+          "payload of "
+              + json.length
+              + " bytes exceeds the "
+              + maxBytes
+              + "-byte limit of "
+              + describe());
     }
   }
 

@@ -6,7 +6,6 @@ import static org.ctrflow.connectors.events.EventRules.requireEventTime;
 import static org.ctrflow.connectors.events.EventRules.requireId;
 import static org.ctrflow.connectors.events.EventRules.requireNumeric;
 import static org.ctrflow.connectors.events.EventRules.requirePositiveWeight;
-import static org.ctrflow.connectors.events.EventRules.requireText;
 
 import java.util.Map;
 
@@ -22,7 +21,7 @@ import java.util.Map;
  * @param numericFeatures the sample's numeric features
  * @param label 0 or 1
  * @param weight importance weight 1/p of the query that selected the sample, &gt; 0
- * @param labeler who labeled it
+ * @param labeler who labeled it, at most {@link EventRules#MAX_ID_LENGTH} characters
  */
 public record HumanLabel(
     String sampleId,
@@ -43,7 +42,8 @@ public record HumanLabel(
     numericFeatures = requireNumeric(numericFeatures);
     requireBinaryLabel("label", label);
     requirePositiveWeight("weight", weight);
-    requireText("labeler", labeler);
+    // An id: bounded, so that a label's size is bounded by its request's.
+    requireId("labeler", labeler);
   }
 
   /** This label as a training example. */

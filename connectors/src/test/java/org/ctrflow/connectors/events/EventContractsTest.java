@@ -113,6 +113,24 @@ class EventContractsTest {
   }
 
   @Test
+  void idsMustBeValidUnicode() {
+    // Two ids that differ only in a lone surrogate would share one UTF-8 key.
+    assertThat(
+            rejected(
+                    EventSerde.LABEL_REQUEST,
+                    """
+                    {"sampleId":"\\ud800x","eventTime":1,"features":{"user":"u1"},"score":0.5,
+                     "uncertainty":0.5,"queryProbability":0.5,"strategy":"s","modelName":"m",
+                     "modelVersion":1}""")
+                .getMessage())
+        .startsWith("sampleId: holds a lone UTF-16 surrogate (\\ud800) at index 0");
+    assertThatThrownBy(() -> new Click("x\udc00", 1)).hasMessageStartingWith("impressionId:");
+    assertThat(new Click("emoji-\ud83d\ude00", 1).impressionId()).endsWith("\ud83d\ude00");
+    assertThatThrownBy(() -> new HumanLabel("s", 10, 20, FEATURES, null, 1, 1.0, "l".repeat(257)))
+        .hasMessageStartingWith("labeler: must be at most 256");
+  }
+
+  @Test
   void modelUpdateKindsCarryWhatTheyNeed() {
     ModelUpdate snapshot =
         new ModelUpdate(

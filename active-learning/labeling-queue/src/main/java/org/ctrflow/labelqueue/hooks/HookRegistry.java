@@ -23,16 +23,22 @@ import org.rocksdb.WriteBatch;
 /**
  * Web hook subscribers (stored, cached in memory) and the outbox entries their events become. An
  * event's deliveries are written in the same batch as the task change that caused it, so a task
- * change and its notifications are durable together or not at all.
+ * change and its notifications are durable together or not at all. Each subscriber's deliveries are
+ * keyed under its id ({@link TaskKeys#delivery}): a queue per subscriber.
  */
 public final class HookRegistry {
 
+  /** Most subscribers: each may have a delivery in flight, on a thread of its own. */
+  public static final int MAX_SUBSCRIBERS = 100;
+
   private final QueueStore store;
+  private final HookTargets targets;
   private final int disableAfterFailures;
   private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
 
-  public HookRegistry(QueueStore store, int disableAfterFailures) {
+  public HookRegistry(QueueStore store, HookTargets targets, int disableAfterFailures) {
     this.store = store;
+    this.targets = targets;
     this.disableAfterFailures = disableAfterFailures;
     store.scan(
         Family.SUBSCRIBERS,
@@ -42,10 +48,54 @@ public final class HookRegistry {
           subscribers.put(s.id(), s);
           return true;
         });
+    rekeyOutbox();
   }
 
-  /** Registers a subscriber with a fresh secret; the caller shows the secret once. */
-  public synchronized Subscriber register(String url, Set<HookEventType> events, long now) {
+  /**
+   * Earlier versions keyed the hook outbox by sequence alone (8-byte keys), one queue for all
+   * subscribers: moves such entries under their subscriber, drops those of deleted subscribers.
+   */
+  private void rekeyOutbox() {
+    try (WriteBatch batch = new WriteBatch()) {
+      boolean[] any = {false};
+      store.scan(
+          Family.HOOK_OUTBOX,
+          null,
+          (k, v) -> {
+            if (k.length == 8) {
+              HookDelivery d = QueueJson.read(v, HookDelivery.class);
+              store.delete(batch, Family.HOOK_OUTBOX, k);
+              if (subscribers.containsKey(d.subscriberId())) {
+                store.put(
+                    batch, Family.HOOK_OUTBOX, TaskKeys.delivery(d.subscriberId(), d.seq()), v);
+              }
+              any[0] = true;
+            }
+            return true;
+          });
+      if (any[0]) {
+        store.write(batch);
+      }
+    }
+  }
+
+  /**
+   * Registers a subscriber with a fresh secret; the caller shows the secret once.
+   *
+   * @throws IllegalArgumentException when the target is not allowed ({@link HookTargets}) or the
+   *     registry is full
+   */
+  public Subscriber register(String url, Set<HookEventType> events, long now) {
+    // Resolves the host: outside the lock, which deliveries take to record their outcomes.
+    targets.requireAllowed(url);
+    return add(url, events, now);
+  }
+
+  private synchronized Subscriber add(String url, Set<HookEventType> events, long now) {
+    if (subscribers.size() >= MAX_SUBSCRIBERS) {
+      throw new IllegalArgumentException(
+          "at most " + MAX_SUBSCRIBERS + " subscribers; delete one first");
+    }
     Subscriber s =
         new Subscriber(
             "sub_" + UUID.randomUUID().toString().replace("-", ""),
@@ -74,6 +124,7 @@ public final class HookRegistry {
     }
     try (WriteBatch batch = new WriteBatch()) {
       store.delete(batch, Family.SUBSCRIBERS, TaskKeys.utf8(id));
+      store.deletePrefix(batch, Family.HOOK_OUTBOX, TaskKeys.deliveryPrefix(id));
       store.write(batch);
     }
     return true;
@@ -83,15 +134,60 @@ public final class HookRegistry {
     return get(id).map(Subscriber::reEnabled).map(this::save);
   }
 
-  /** Records a delivery outcome; a subscriber is disabled after the configured failures. */
-  public synchronized void recordOutcome(String id, String errorOrNull) {
-    get(id)
-        .map(
-            s ->
-                errorOrNull == null
-                    ? s.withSuccess()
-                    : s.withFailure(errorOrNull, disableAfterFailures))
-        .ifPresent(this::save);
+  /**
+   * Records a delivery's outcome in one batch: a delivered one is deleted, a failed one is stored
+   * again to retry at {@code retryAt}, and the subscriber's health is updated (disabled after the
+   * configured consecutive failures). Nothing is written for a subscriber removed meanwhile, so no
+   * delivery outlives its subscriber.
+   */
+  public synchronized void recordOutcome(HookDelivery d, String errorOrNull, long retryAt) {
+    Subscriber s = subscribers.get(d.subscriberId());
+    if (s == null) {
+      return;
+    }
+    Subscriber next =
+        errorOrNull == null ? s.withSuccess() : s.withFailure(errorOrNull, disableAfterFailures);
+    byte[] key = TaskKeys.delivery(d.subscriberId(), d.seq());
+    try (WriteBatch batch = new WriteBatch()) {
+      if (errorOrNull == null) {
+        store.delete(batch, Family.HOOK_OUTBOX, key);
+      } else {
+        store.put(batch, Family.HOOK_OUTBOX, key, QueueJson.write(d.retryAt(retryAt)));
+      }
+      store.put(batch, Family.SUBSCRIBERS, TaskKeys.utf8(s.id()), QueueJson.write(next));
+      store.write(batch);
+    }
+    subscribers.put(s.id(), next);
+  }
+
+  /** The oldest delivery to {@code subscriberId} due at {@code now}, if any. */
+  public Optional<HookDelivery> firstDue(String subscriberId, long now) {
+    HookDelivery[] due = {null};
+    store.scanPrefix(
+        Family.HOOK_OUTBOX,
+        TaskKeys.deliveryPrefix(subscriberId),
+        (k, v) -> {
+          HookDelivery d = QueueJson.read(v, HookDelivery.class);
+          if (d.nextAttemptAt() <= now) {
+            due[0] = d;
+            return false;
+          }
+          return true;
+        });
+    return Optional.ofNullable(due[0]);
+  }
+
+  /** Deliveries waiting for a subscriber (retries included). */
+  public long pending(String subscriberId) {
+    long[] n = {0};
+    store.scanPrefix(
+        Family.HOOK_OUTBOX,
+        TaskKeys.deliveryPrefix(subscriberId),
+        (k, v) -> {
+          n[0]++;
+          return true;
+        });
+    return n[0];
   }
 
   /**
@@ -111,7 +207,7 @@ public final class HookRegistry {
       }
       long seq = store.nextSequence(Family.HOOK_OUTBOX);
       HookDelivery d = new HookDelivery(seq, messageId, s.id(), payload, 0, now);
-      store.put(batch, Family.HOOK_OUTBOX, TaskKeys.sequence(seq), QueueJson.write(d));
+      store.put(batch, Family.HOOK_OUTBOX, TaskKeys.delivery(s.id(), seq), QueueJson.write(d));
     }
   }
 

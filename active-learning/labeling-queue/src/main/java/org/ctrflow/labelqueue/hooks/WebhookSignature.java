@@ -78,7 +78,7 @@ public final class WebhookSignature {
       String signatureHeader,
       long nowSeconds,
       Duration tolerance) {
-    if (id == null || timestampHeader == null || signatureHeader == null) {
+    if (id == null || id.isBlank() || timestampHeader == null || signatureHeader == null) {
       return false;
     }
     long timestamp;

@@ -2,14 +2,15 @@ package org.ctrflow.labelqueue.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.ctrflow.labelqueue.QueueMetrics;
 import org.ctrflow.labelqueue.store.QueueJson;
 import org.ctrflow.labelqueue.store.TaskException;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP server: JSON API, inbound web hooks, labeler page, health, readiness and metrics.
  * Requests above the body limit are refused with 413; API routes need a bearer token whose role
- * allows them; errors answer {@code {"error": "..."}} naming what was wrong.
+ * allows them (HEAD included); errors answer {@code {"error": "..."}} naming what was wrong. Every
+ * answer forbids framing and MIME sniffing, and the page may load scripts from the service only.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -36,8 +38,24 @@ public final class ApiServer implements AutoCloseable {
   /** Liveness: the process answers. Kubernetes probes use it (k8s/). */
   public static final String LIVE_PATH = "/health";
 
-  /** Readiness: the store is open and the Kafka clients are ready. */
+  /** Readiness: every background worker runs, is ready and makes progress. */
   public static final String READY_PATH = "/ready";
+
+  /**
+   * The labeler page's scripts and styles come from the service (WebJars); Alpine.js evaluates its
+   * attribute expressions, which needs 'unsafe-eval'; Pico's icons are data: URLs.
+   */
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
+          + " frame-ancestors 'none'";
+
+  /** What {@code /ready} reports: overall, and per worker. */
+  public interface Readiness {
+    boolean ready();
+
+    Map<String, ?> workers();
+  }
 
   /** TLS settings; null fields mean plain HTTP. */
   public record Tls(Path keyStore, String keyStorePassword) {}
@@ -51,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
       Tls tls,
       TokenAuth auth,
       QueueMetrics metrics,
-      BooleanSupplier ready,
+      Readiness readiness,
       TaskRoutes tasks,
       HookRoutes hooks) {
     app =
@@ -82,12 +100,22 @@ public final class ApiServer implements AutoCloseable {
               config.staticFiles.add("/labeler", Location.CLASSPATH);
               var r = config.routes;
               r.get(LIVE_PATH, ctx -> json(ctx, Map.of("status", "UP")));
+              r.before(
+                  ctx -> {
+                    ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+                    ctx.header("X-Frame-Options", "DENY");
+                    ctx.header("X-Content-Type-Options", "nosniff");
+                    ctx.header("Referrer-Policy", "no-referrer");
+                  });
               r.get(
                   READY_PATH,
                   ctx -> {
-                    boolean ok = ready.getAsBoolean();
+                    boolean ok = readiness.ready();
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("ready", ok);
+                    body.put("workers", readiness.workers());
                     ctx.status(ok ? 200 : 503);
-                    json(ctx, Map.of("ready", ok));
+                    json(ctx, body);
                   });
               r.get(
                   "/metrics",
@@ -102,8 +130,23 @@ public final class ApiServer implements AutoCloseable {
                   (e, ctx) ->
                       error(
                           ctx,
-                          e.kind() == TaskException.Kind.NOT_FOUND ? 404 : 409,
+                          switch (e.kind()) {
+                            case NOT_FOUND -> 404;
+                            case CONFLICT -> 409;
+                            case UNPROCESSABLE -> 422;
+                          },
                           e.getMessage()));
+              r.exception(
+                  HttpResponseException.class,
+                  (e, ctx) ->
+                      error(
+                          ctx,
+                          e.getStatus(),
+                          e.getStatus() == HttpStatus.CONTENT_TOO_LARGE.getCode()
+                              ? "body: larger than the limit of "
+                                  + maxBodyBytes
+                                  + " bytes (--max-body-bytes)"
+                              : e.getMessage()));
               r.exception(
                   JsonProcessingException.class,
                   (e, ctx) -> error(ctx, 400, "body is not valid JSON: " + e.getOriginalMessage()));
@@ -151,6 +194,16 @@ public final class ApiServer implements AutoCloseable {
     Guard(TokenAuth auth, QueueMetrics metrics) {
       this.auth = auth;
       this.metrics = metrics;
+    }
+
+    /**
+     * Registers a GET route and its HEAD twin behind the same checks (Javalin would otherwise
+     * answer HEAD of a GET route itself, 200 without running the handler or its checks).
+     */
+    void get(RoutesConfig r, String path, Role role, String route, Handler handler) {
+      Handler guarded = require(role, route, handler);
+      r.get(path, guarded);
+      r.head(path, guarded);
     }
 
     Handler require(Role role, String route, Handler handler) {

@@ -2,11 +2,11 @@ package org.ctrflow.labelqueue.http;
 
 import static org.ctrflow.labelqueue.http.ApiServer.error;
 import static org.ctrflow.labelqueue.http.ApiServer.json;
+import static org.ctrflow.labelqueue.http.ApiServer.principal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import org.ctrflow.labelqueue.QueueMetrics;
 import org.ctrflow.labelqueue.TaskQueue;
-import org.ctrflow.labelqueue.hooks.HookDispatcher;
 import org.ctrflow.labelqueue.hooks.HookEventType;
 import org.ctrflow.labelqueue.hooks.HookRegistry;
 import org.ctrflow.labelqueue.hooks.Subscriber;
@@ -27,16 +26,19 @@ import org.rocksdb.WriteBatch;
 
 /**
  * Web hooks: subscriber management (admin) and the inbound endpoints, Label Studio's (bearer token,
- * labeler role) and a generic one signed per Standard Webhooks with the inbound secret. Inbound
- * deliveries are idempotent: labeling is, and a repeated {@code webhook-id} is recognised.
+ * labeler role; the token is who labels) and a generic one signed per Standard Webhooks with the
+ * inbound secret. Inbound deliveries are idempotent: labeling is, and a repeated {@code webhook-id}
+ * is recognised.
  */
 public final class HookRoutes {
 
   /** How far an inbound signature's timestamp may be from now (replay protection). */
   static final Duration TIMESTAMP_TOLERANCE = Duration.ofMinutes(5);
 
+  /** Longest accepted {@code webhook-id}; ids are stored to recognise repeats. */
+  static final int MAX_WEBHOOK_ID_LENGTH = 256;
+
   private final HookRegistry registry;
-  private final HookDispatcher dispatcher;
   private final TaskQueue queue;
   private final QueueStore store;
   private final QueueMetrics metrics;
@@ -48,14 +50,12 @@ public final class HookRoutes {
    */
   public HookRoutes(
       HookRegistry registry,
-      HookDispatcher dispatcher,
       TaskQueue queue,
       QueueStore store,
       QueueMetrics metrics,
       LabelStudioMapping labelStudio,
       String inboundSecret) {
     this.registry = registry;
-    this.dispatcher = dispatcher;
     this.queue = queue;
     this.store = store;
     this.metrics = metrics;
@@ -65,12 +65,12 @@ public final class HookRoutes {
 
   void register(RoutesConfig r, ApiServer.Guard guard) {
     r.post("/api/hooks", guard.require(Role.ADMIN, "hooks-register", this::registerSubscriber));
-    r.get(
+    guard.get(
+        r,
         "/api/hooks",
-        guard.require(
-            Role.ADMIN,
-            "hooks-list",
-            ctx -> json(ctx, registry.all().stream().map(this::status).toList())));
+        Role.ADMIN,
+        "hooks-list",
+        ctx -> json(ctx, registry.all().stream().map(this::status).toList()));
     r.post(
         "/api/hooks/{id}/enable",
         guard.require(
@@ -105,10 +105,6 @@ public final class HookRoutes {
       throw new IllegalArgumentException(
           "url: required, e.g. {\"url\": \"https://example.com/hooks\"}");
     }
-    URI uri = URI.create(url);
-    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("url: must be http:// or https://; was " + url);
-    }
     Set<HookEventType> events = EnumSet.noneOf(HookEventType.class);
     JsonNode names = body.path("events");
     if (names.isMissingNode()) {
@@ -138,7 +134,7 @@ public final class HookRoutes {
     out.put("status", s.enabled() ? "active" : "disabled");
     out.put("consecutiveFailures", s.consecutiveFailures());
     out.put("lastError", s.lastError());
-    out.put("pendingDeliveries", dispatcher.pending(s.id()));
+    out.put("pendingDeliveries", registry.pending(s.id()));
     return out;
   }
 
@@ -150,9 +146,12 @@ public final class HookRoutes {
       return;
     }
     var a = annotation.get();
-    var task = queue.label(a.sampleId(), a.label(), a.labeler(), false, System.currentTimeMillis());
+    // The caller's token says who labels, and leases are respected as on the labeler API.
+    var result =
+        queue.label(
+            a.sampleId(), a.label(), principal(ctx).name(), true, System.currentTimeMillis());
     metrics.inboundHooks.labelValues("label-studio", "labeled").inc();
-    json(ctx, task);
+    json(ctx, result.task());
   }
 
   private void signed(Context ctx) throws java.io.IOException {
@@ -163,6 +162,12 @@ public final class HookRoutes {
     }
     byte[] body = ctx.bodyAsBytes();
     String id = ctx.header(WebhookSignature.ID_HEADER);
+    if (id != null && (id.isBlank() || id.length() > MAX_WEBHOOK_ID_LENGTH)) {
+      // Ids are what repeats are recognised by: an empty one would make every later one a repeat.
+      metrics.inboundHooks.labelValues("signed", "rejected").inc();
+      error(ctx, 400, "webhook-id: must be 1.." + MAX_WEBHOOK_ID_LENGTH + " characters");
+      return;
+    }
     if (!inbound.verify(
         id,
         ctx.header(WebhookSignature.TIMESTAMP_HEADER),
@@ -188,13 +193,14 @@ public final class HookRoutes {
       throw new IllegalArgumentException(
           "body: expected {\"sampleId\": \"...\", \"label\": 0|1, \"labeler\": \"...\"}");
     }
-    var task = queue.label(sampleId, label.intValue(), labeler, false, System.currentTimeMillis());
+    var result =
+        queue.label(sampleId, label.intValue(), labeler, false, System.currentTimeMillis());
     try (WriteBatch batch = new WriteBatch()) {
       store.put(batch, Family.INBOUND_IDS, idKey, TaskKeys.sequence(System.currentTimeMillis()));
       store.write(batch);
     }
     metrics.inboundHooks.labelValues("signed", "labeled").inc();
-    json(ctx, task);
+    json(ctx, result.task());
   }
 
   private static org.ctrflow.labelqueue.store.TaskException notFound(Context ctx) {

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * https://labelstud.io/guide/webhook_reference): the sample id is {@code task.data.<sampleField>}
  * (the field the task was imported with), the label is the first {@code choices} result of {@code
  * annotation.result}, mapped through the configured click / no-click choice names
- * (case-insensitive). Other actions and cancelled (skipped) annotations carry no label.
+ * (case-insensitive). Other actions and cancelled (skipped) annotations carry no label. Who labeled
+ * is the caller's token, never the payload's {@code completed_by}: anyone may write any name there.
  *
  * @param sampleField name of the task data field holding our sample id
  * @param clickChoices choice names meaning label 1
@@ -21,7 +22,7 @@ public record LabelStudioMapping(
     String sampleField, Set<String> clickChoices, Set<String> noClickChoices) {
 
   /** A label read from a payload. */
-  public record Annotation(String sampleId, int label, String labeler) {}
+  public record Annotation(String sampleId, int label) {}
 
   public LabelStudioMapping {
     clickChoices = lower(clickChoices);
@@ -79,11 +80,7 @@ public record LabelStudioMapping(
               + " nor a no-click choice "
               + noClickChoices);
     }
-    JsonNode by = annotation.path("completed_by");
-    String labeler =
-        "label-studio:"
-            + (by.isObject() ? by.path("email").asText(by.path("id").asText("?")) : by.asText("?"));
-    return Optional.of(new Annotation(sample.asText(), label, labeler));
+    return Optional.of(new Annotation(sample.asText(), label));
   }
 
   private static Set<String> lower(Set<String> names) {

@@ -6,48 +6,57 @@ import static org.ctrflow.labelqueue.http.ApiServer.principal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ctrflow.labelqueue.TaskQueue;
+import org.ctrflow.labelqueue.publish.ParkedLabels;
 import org.ctrflow.labelqueue.store.QueueJson;
+import org.ctrflow.labelqueue.store.TaskException;
 import org.ctrflow.labelqueue.store.TaskRecord;
 import org.ctrflow.labelqueue.store.TaskState;
 
-/** The labeler API: list, query, lease, label and skip tasks; queue statistics. */
+/**
+ * The labeler API: list, query, lease, label and skip tasks; queue statistics; and, for admins, the
+ * labels parked because they cannot be published.
+ */
 public final class TaskRoutes {
 
   static final int MAX_PAGE = 500;
 
   private final TaskQueue queue;
+  private final ParkedLabels parked;
   private final LabelerStats stats = new LabelerStats();
 
-  public TaskRoutes(TaskQueue queue) {
+  public TaskRoutes(TaskQueue queue, ParkedLabels parked) {
     this.queue = queue;
+    this.parked = parked;
   }
 
   void register(RoutesConfig r, ApiServer.Guard guard) {
-    r.get("/api/tasks", guard.require(Role.LABELER, "list", this::list));
-    r.get(
+    guard.get(r, "/api/tasks", Role.LABELER, "list", this::list);
+    guard.get(
+        r,
         "/api/tasks/{id}",
-        guard.require(
-            Role.LABELER,
-            "get",
-            ctx ->
-                json(
-                    ctx,
-                    queue
-                        .find(ctx.pathParam("id"))
-                        .orElseThrow(
-                            () ->
-                                new org.ctrflow.labelqueue.store.TaskException(
-                                    org.ctrflow.labelqueue.store.TaskException.Kind.NOT_FOUND,
-                                    "no task for sample id " + ctx.pathParam("id"))))));
+        Role.LABELER,
+        "get",
+        ctx ->
+            json(
+                ctx,
+                queue
+                    .find(ctx.pathParam("id"))
+                    .orElseThrow(
+                        () ->
+                            new TaskException(
+                                TaskException.Kind.NOT_FOUND,
+                                "no task for sample id " + ctx.pathParam("id")))));
     r.post("/api/tasks/lease", guard.require(Role.LABELER, "lease", this::lease));
     r.post("/api/tasks/{id}/label", guard.require(Role.LABELER, "label", this::label));
     r.post("/api/tasks/{id}/skip", guard.require(Role.LABELER, "skip", this::skip));
-    r.get("/api/stats", guard.require(Role.LABELER, "stats", this::stats));
+    guard.get(r, "/api/stats", Role.LABELER, "stats", this::stats);
+    guard.get(r, "/api/labels/parked", Role.ADMIN, "labels-parked", this::parked);
   }
 
   private void list(Context ctx) {
@@ -100,9 +109,24 @@ public final class TaskRoutes {
     }
     long now = System.currentTimeMillis();
     String labeler = principal(ctx).name();
-    TaskRecord task = queue.label(ctx.pathParam("id"), label.intValue(), labeler, true, now);
-    stats.labeled(labeler, now);
-    json(ctx, task);
+    var result = queue.label(ctx.pathParam("id"), label.intValue(), labeler, true, now);
+    if (result.changed()) {
+      stats.labeled(labeler, now);
+    }
+    json(ctx, result.task());
+  }
+
+  private void parked(Context ctx) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (ParkedLabels.Parked p : parked.all()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("seq", p.seq());
+      entry.put("reason", p.reason());
+      entry.put("parkedAt", p.parkedAt());
+      entry.put("bytes", p.label().length);
+      out.add(entry);
+    }
+    json(ctx, out);
   }
 
   private void skip(Context ctx) {

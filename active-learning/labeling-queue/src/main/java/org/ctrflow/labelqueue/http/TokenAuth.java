@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ctrflow.connectors.events.EventRules;
 
 /**
  * API tokens with roles. Tokens come from a file or an environment variable, one entry per line (or
@@ -46,6 +47,11 @@ public final class TokenAuth {
       if (parts.length != 3 || parts[0].isBlank() || parts[2].isBlank()) {
         throw new IllegalArgumentException(
             where + ": expected name:role:token, e.g. alice:labeler:<at least 16 characters>");
+      }
+      if (parts[0].strip().length() > EventRules.MAX_ID_LENGTH) {
+        // The name is the labeler of every label given with the token.
+        throw new IllegalArgumentException(
+            where + ": a name has at most " + EventRules.MAX_ID_LENGTH + " characters");
       }
       if (parts[2].length() < 16) {
         throw new IllegalArgumentException(where + ": a token needs at least 16 characters");

@@ -1,5 +1,6 @@
 package org.ctrflow.labelqueue.store;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -9,8 +10,16 @@ import java.io.UncheckedIOException;
 /** The queue's JSON mapper (stored records and the HTTP API) and its versioned record reads. */
 public final class QueueJson {
 
+  /**
+   * Lenient on unknown fields (clients and stored records may carry more), strict on the rest: a
+   * repeated key or anything after the JSON value is an error, not a value picked silently.
+   */
   public static final ObjectMapper MAPPER =
-      JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+      JsonMapper.builder()
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   private QueueJson() {}
 

@@ -36,12 +36,17 @@ public final class QueueStore implements AutoCloseable {
     LEASES("leases"),
     /** sequence -> HumanLabel JSON: labels not yet committed to the human-labels topic. */
     LABEL_OUTBOX("label-outbox"),
-    /** sequence -> {@code HookDelivery} JSON: web hook deliveries not yet acknowledged. */
+    /**
+     * delivery key ({@link TaskKeys#delivery}) -> {@code HookDelivery} JSON: web hook deliveries
+     * not yet acknowledged, grouped by subscriber.
+     */
     HOOK_OUTBOX("hook-outbox"),
     /** subscriber id -> {@code Subscriber} JSON. */
     SUBSCRIBERS("subscribers"),
     /** inbound web hook id -> receive time: duplicate deliveries are recognised and ignored. */
-    INBOUND_IDS("inbound-ids");
+    INBOUND_IDS("inbound-ids"),
+    /** sequence -> {@code ParkedLabels.Parked} JSON: outbox labels that cannot be published. */
+    LABEL_PARKED("label-parked");
 
     private final String cfName;
 
@@ -141,26 +146,48 @@ public final class QueueStore implements AutoCloseable {
   }
 
   /**
-   * The next key of an outbox family: one past its last key (read once per family), so keys grow
-   * across restarts while entries remain.
+   * Visits the entries whose key starts with {@code prefix} until {@code visitor} returns false.
+   */
+  public void scanPrefix(Family family, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+    scan(family, prefix, (k, v) -> startsWith(k, prefix) && visitor.test(k, v));
+  }
+
+  /** Adds the deletion of every key starting with {@code prefix} to {@code batch}. */
+  public void deletePrefix(WriteBatch batch, Family family, byte[] prefix) {
+    scanPrefix(
+        family,
+        prefix,
+        (k, v) -> {
+          delete(batch, family, k);
+          return true;
+        });
+  }
+
+  private static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length
+        && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /**
+   * The next sequence of an outbox family: one past the largest sequence its keys end with (read
+   * once per family, by a scan), so sequences grow across restarts while entries remain.
    */
   public long nextSequence(Family family) {
     return sequences
         .computeIfAbsent(
             family,
             f -> {
-              byte[] last = lastKey(f);
-              return new AtomicLong(last == null ? 0 : TaskKeys.sequenceOf(last) + 1);
+              long[] max = {-1};
+              scan(
+                  f,
+                  null,
+                  (k, v) -> {
+                    max[0] = Math.max(max[0], TaskKeys.trailingSequence(k));
+                    return true;
+                  });
+              return new AtomicLong(max[0] + 1);
             })
         .getAndIncrement();
-  }
-
-  /** The last key of {@code family}, or null when it is empty. */
-  public byte[] lastKey(Family family) {
-    try (RocksIterator it = db.newIterator(families.get(family))) {
-      it.seekToLast();
-      return it.isValid() ? it.key() : null;
-    }
   }
 
   /** Number of entries in {@code family}; exact, by scanning (the families stay small). */

@@ -7,7 +7,9 @@ public final class TaskException extends RuntimeException {
   /** What went wrong, mapped to an HTTP status by the API. */
   public enum Kind {
     NOT_FOUND,
-    CONFLICT
+    CONFLICT,
+    /** The request is well-formed but its result could not be kept (e.g. too large to publish). */
+    UNPROCESSABLE
   }
 
   private final Kind kind;

@@ -64,4 +64,24 @@ public final class TaskKeys {
   public static long sequenceOf(byte[] key) {
     return ByteBuffer.wrap(key).getLong();
   }
+
+  /** The sequence a {@link #sequence} or {@link #delivery} key ends with. */
+  public static long trailingSequence(byte[] key) {
+    return ByteBuffer.wrap(key, key.length - 8, 8).getLong();
+  }
+
+  /**
+   * Hook-outbox key: the subscriber's {@link #deliveryPrefix}, then the sequence. One subscriber's
+   * deliveries are adjacent and in order, so each has a queue of its own.
+   */
+  public static byte[] delivery(String subscriberId, long seq) {
+    byte[] prefix = deliveryPrefix(subscriberId);
+    return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(seq).array();
+  }
+
+  /** The key prefix of one subscriber's deliveries: its id and a 0 byte (ids hold none). */
+  public static byte[] deliveryPrefix(String subscriberId) {
+    byte[] id = utf8(subscriberId);
+    return ByteBuffer.allocate(id.length + 1).put(id).put((byte) 0).array();
+  }
 }
