@@ -9,8 +9,8 @@ import org.ctrflow.models.blocks.ModelOptions;
  * The memory models' settings, read from {@link org.ctrflow.models.blocks.CtrModelConfig#options()}
  * (so snapshots carry them). Every key is declared once below with its type, default and meaning; a
  * missing key takes its default, an unknown key or a bad value fails naming the key and what a
- * valid value looks like. Defaults keep the scores of models configured before a key existed: a
- * key that changes what a served model computes ({@code controller.norm}) is off unless set.
+ * valid value looks like. Defaults keep the scores of models configured before a key existed: a key
+ * that changes what a served model computes ({@code controller.norm}) is off unless set.
  *
  * @param slots L, memory slots
  * @param width K, the width of a slot, of the query q and of the written content h
@@ -77,7 +77,8 @@ public record MemnetOptions(
               "normalise q and h per example to zero mean and unit variance (true or false)"),
           new ModelOptions.Key(
               "sg.units", "64", "hidden widths of the synthetic-gradient modules, e.g. 64"),
-          new ModelOptions.Key("sg.label", "true", "S_φ is conditioned on the label (true or false)"),
+          new ModelOptions.Key(
+              "sg.label", "true", "S_φ is conditioned on the label (true or false)"),
           new ModelOptions.Key("sg.lr", "0.001", "S_φ's own Adam step size (positive number)"),
           new ModelOptions.Key(
               "sg.steps", "2", "S_φ's fitting steps per fitted part (positive integer)"),
@@ -95,7 +96,7 @@ public record MemnetOptions(
                   + " (positive number)"),
           new ModelOptions.Key(
               "fast.decay",
-              "0.0",
+              "0.5",
               "fraction of the fast weights kept after each slow step, 0 <= x <= 1 (0 resets)"),
           new ModelOptions.Key(
               "fast.guard",

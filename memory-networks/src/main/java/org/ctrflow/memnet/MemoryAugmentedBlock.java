@@ -125,11 +125,6 @@ public abstract class MemoryAugmentedBlock extends CtrModelBlock implements Trai
   }
 
   @Override
-  public NDArray auxiliaryLoss() {
-    return null;
-  }
-
-  @Override
   public void endStep() {
     StepState s = step;
     step = null;

@@ -24,8 +24,8 @@ import org.ctrflow.models.blocks.MlpStack;
  *
  * <p>With {@code controller.norm}, q and h are normalised per example (zero mean, unit variance
  * over K): their scale no longer follows the controllers' weights, so the steepness of the loss in
- * q, and with it the synthetic gradients' scale, stays put, and a fast step's size relative to q
- * is meaningful.
+ * q, and with it the synthetic gradients' scale, stays put, and a fast step's size relative to q is
+ * meaningful.
  *
  * <ul>
  *   <li>memory M: parameter {@code slots} of shape (L, K). It is model state, not a trained weight

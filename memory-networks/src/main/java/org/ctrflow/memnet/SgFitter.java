@@ -13,14 +13,14 @@ import ai.djl.training.tracker.Tracker;
 import java.util.List;
 
 /**
- * Fits one synthetic-gradient module (S_r or S_w) to true gradients with an Adam of its own, outside
- * the trainer's optimizer and its global gradient clip (DNI: the estimator must learn faster than
- * what it drives). Targets are normalised by a running RMS of the true gradients, so S learns a
- * unit-scale function whatever the loss's steepness; {@link #predict} scales back.
+ * Fits one synthetic-gradient module (S_r or S_w) to true gradients with an Adam of its own,
+ * outside the trainer's optimizer and its global gradient clip (DNI: the estimator must learn
+ * faster than what it drives). Targets are normalised by a running RMS of the true gradients, so S
+ * learns a unit-scale function whatever the loss's steepness; {@link #predict} scales back.
  *
  * <p>Before each fit it measures how good S was on the data it is about to learn: the normalised
- * error Σ‖Ŝ − g‖² / Σ‖g‖² (1 is no better than predicting zero) and the mean cosine between Ŝ_i
- * and g_i over examples.
+ * error Σ‖Ŝ − g‖² / Σ‖g‖² (1 is no better than predicting zero) and the mean cosine between Ŝ_i and
+ * g_i over examples.
  */
 final class SgFitter {
 

@@ -83,7 +83,8 @@ public record ScoringConfig(
   public ScoringConfig {
     if (models == null || models.isEmpty() || models.stream().anyMatch(String::isBlank)) {
       throw new IllegalArgumentException(
-          "models: need at least one model name, such as finalmlp or finalmlp,nmn, was " + models);
+          "models: need at least one model name, such as finalmlp or finalmlp,memnet, was "
+              + models);
     }
     models = List.copyOf(models);
     if (modelStore == null || modelStore.isBlank()) {
@@ -98,7 +99,7 @@ public record ScoringConfig(
     }
     if (strategy == Strategy.COMMITTEE && models.size() < 2) {
       throw new IllegalArgumentException(
-          "models: committee needs at least two models, such as finalmlp,nmn, was " + models);
+          "models: committee needs at least two models, such as finalmlp,memnet, was " + models);
     }
     if (!(labelsPerMinute > 0 && Double.isFinite(labelsPerMinute))) {
       throw new IllegalArgumentException(

@@ -24,7 +24,7 @@ public final class ScoringOptions {
           .defaultValue("finalmlp")
           .withDescription(
               "Models to follow, comma-separated, primary first: the primary's score and version"
-                  + " stamp each prediction, the others join the committee; e.g. finalmlp,nmn.");
+                  + " stamp each prediction, the others join the committee; e.g. finalmlp,memnet.");
 
   public static final ConfigOption<String> MODEL_STORE =
       ConfigOptions.key("model-store")

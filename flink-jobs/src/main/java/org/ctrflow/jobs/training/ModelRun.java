@@ -125,6 +125,11 @@ final class ModelRun implements AutoCloseable {
   }
 
   /** Metrics now, with the throughput since the previous report. */
+  /** The model's own learning figures (e.g. a memory network's fast path), by name. */
+  java.util.Map<String, Double> diagnostics() {
+    return trainer.diagnostics();
+  }
+
   TrainingMetrics report(long nowMillis) {
     MetricsSnapshot m = metrics.snapshot();
     double seconds = (nowMillis - lastReportMillis) / 1000.0;

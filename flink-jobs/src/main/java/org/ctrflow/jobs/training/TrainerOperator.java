@@ -187,7 +187,7 @@ public final class TrainerOperator extends AbstractStreamOperator<ModelUpdate>
 
   private void report(ModelRun run, long now) {
     TrainingMetrics metrics = run.report(now);
-    gauges.get(run.name()).update(metrics);
+    gauges.get(run.name()).update(metrics, run.diagnostics());
     output.collect(METRICS, new StreamRecord<>(metrics));
   }
 

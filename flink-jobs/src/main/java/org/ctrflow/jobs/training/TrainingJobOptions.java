@@ -51,7 +51,8 @@ public final class TrainingJobOptions {
           .noDefaultValue()
           .withDescription(
               "A model config JSON file (CtrModelConfig.toJson's form) used for every model with"
-                  + " its name replaced; default: FinalMLP's Frappe config (frappe schema only).");
+                  + " its name replaced; default: each model's Frappe config for online learning (frappe schema"
+                  + " only).");
 
   public static final ConfigOption<String> TRAINER_CONFIG =
       ConfigOptions.key("trainer-config")
@@ -171,10 +172,7 @@ public final class TrainingJobOptions {
               + schema.name()
               + "' (only frappe has a built-in model config)");
     }
-    CtrModelConfig base =
-        modelFile
-            .map(f -> CtrModelConfig.fromJson(read(f)))
-            .orElseGet(() -> CtrModelConfig.frappe(names.get(0), schema.totalRows()));
+    Optional<CtrModelConfig> base = modelFile.map(f -> CtrModelConfig.fromJson(read(f)));
     TrainerConfig trainer =
         config
             .getOptional(TRAINER_CONFIG)
@@ -182,7 +180,12 @@ public final class TrainingJobOptions {
             .orElseGet(() -> TrainerConfig.builder().build());
     return TrainingSetup.of(
         schema,
-        names.stream().map(base::withModel).toList(),
+        names.stream()
+            .map(
+                n ->
+                    base.map(b -> b.withModel(n))
+                        .orElseGet(() -> CtrModels.frappeOnline(n, schema.totalRows())))
+            .toList(),
         trainer,
         config.get(PUBLISH_EVERY_EXAMPLES),
         config.get(PUBLISH_INTERVAL).toMillis(),

@@ -37,9 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The training job end to end at parallelism 2 against a real broker: Frappe's test file as labeled
- * examples -> two models (FinalMLP and DNN, Frappe configs) trained test-then-train -> snapshots
- * and deltas with increasing versions that a {@link Servable} follows, per-model metrics, and the
- * malformed records dead-lettered.
+ * examples -> three models (FinalMLP and DNN in their Frappe configs, FTRL) trained test-then-train
+ * -> snapshots and deltas with increasing versions that a {@link Servable} follows, per-model
+ * metrics, and the malformed records dead-lettered.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class TrainingJobMiniClusterTest {
@@ -69,7 +69,9 @@ class TrainingJobMiniClusterTest {
     int examples = io.produceFrappe(frappe, malformed);
     assertThat(examples).isEqualTo(28_860);
 
-    List<String> models = List.of("finalmlp", "dnn");
+    // The paper's FinalMLP and DNN, and the FTRL baseline, whose deltas carry the touched rows of
+    // its linear and cross tables.
+    List<String> models = List.of("finalmlp", "dnn", "ftrl");
     TrainingSetup setup =
         TrainingSetup.of(
             TrainingFixtures.FRAPPE,

@@ -58,7 +58,8 @@ final class AdaptBenchCommand implements Callable<Integer> {
   @Option(
       names = "--seeds",
       defaultValue = "3",
-      description = "Seeds of the re-ordered and generated streams, 1 to N (default: ${DEFAULT-VALUE}).")
+      description =
+          "Seeds of the re-ordered and generated streams, 1 to N (default: ${DEFAULT-VALUE}).")
   int seeds;
 
   @Option(
@@ -211,7 +212,8 @@ final class AdaptBenchCommand implements Callable<Integer> {
       throws IOException {
     Files.createDirectories(plot);
     List<SvgPlot.Line> lines = new ArrayList<>();
-    byVariant.forEach((label, results) -> lines.add(new SvgPlot.Line(label, results.get(0).windowed())));
+    byVariant.forEach(
+        (label, results) -> lines.add(new SvgPlot.Line(label, results.get(0).windowed())));
     Path file = plot.resolve("adapt-" + scenario + ".svg");
     Files.writeString(
         file,

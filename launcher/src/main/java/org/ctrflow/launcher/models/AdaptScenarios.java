@@ -23,11 +23,11 @@ import org.ctrflow.models.features.FeatureSchema;
  *
  * <ul>
  *   <li>{@code frappe-file}: Frappe's train, validation and test files in file order;
- *   <li>{@code frappe-new-users} / {@code frappe-new-items}: all of Frappe's rows re-ordered so that
- *       new users (items) arrive in groups: the distinct users (items) are shuffled with the seed
- *       and cut into groups of {@code group} of them; the stream is group after group, the rows of
- *       a group shuffled with the same seed. Every user's (item's) rows thus arrive within one
- *       stretch, none of them seen before;
+ *   <li>{@code frappe-new-users} / {@code frappe-new-items}: all of Frappe's rows re-ordered so
+ *       that new users (items) arrive in groups: the distinct users (items) are shuffled with the
+ *       seed and cut into groups of {@code group} of them; the stream is group after group, the
+ *       rows of a group shuffled with the same seed. Every user's (item's) rows thus arrive within
+ *       one stretch, none of them seen before;
  *   <li>{@code drift} / {@code drift-harsh}: 60,000 generated events with the drift scripts of
  *       {@code bench drift} (the harsh one flips four popular categories at once, then adds 2,000
  *       items), with the generator's true click probabilities;
@@ -51,6 +51,7 @@ final class AdaptScenarios {
       "20000:flip-segment:category=0,20000:flip-segment:category=1,"
           + "20000:flip-segment:category=2,20000:flip-segment:category=3,40000:new-items:2000";
   static final int DRIFT_EVENTS = 60_000;
+
   /** Frappe's test file: the rows its published results are on. */
   static final int FRAPPE_TEST_ROWS = 28_860;
 
@@ -104,7 +105,8 @@ final class AdaptScenarios {
         }
       }
       case "criteo-sample" ->
-          out.add(sample(scenario, ModelPreset.CRITEO, "criteo", "criteo_sample/criteo_sample.txt"));
+          out.add(
+              sample(scenario, ModelPreset.CRITEO, "criteo", "criteo_sample/criteo_sample.txt"));
       case "avazu-sample" ->
           out.add(sample(scenario, ModelPreset.AVAZU, "avazu", "avazu_sample/avazu_sample.txt"));
       default ->
@@ -152,8 +154,7 @@ final class AdaptScenarios {
   }
 
   /** Frappe's rows with the values of {@code field} arriving in shuffled groups (class notes). */
-  private AdaptStream grouped(String scenario, int field, int group, int seed)
-      throws IOException {
+  private AdaptStream grouped(String scenario, int field, int group, int seed) throws IOException {
     EncodedDataset data = frappeRows();
     int fields = data.fields();
     long[] all = data.rows(0, data.size());
@@ -188,8 +189,8 @@ final class AdaptScenarios {
   }
 
   /**
-   * A generated stream: its schema has one row range per field; the models take the Frappe
-   * preset's shape and online settings, sized to it, gated by user and item.
+   * A generated stream: its schema has one row range per field; the models take the Frappe preset's
+   * shape and online settings, sized to it, gated by user and item.
    */
   private static AdaptStream drift(String scenario, String script, int seed) {
     GeneratorConfig generator =
@@ -228,15 +229,7 @@ final class AdaptScenarios {
             .map(Long::intValue)
             .toList();
     return new AdaptStream(
-        scenario,
-        seed,
-        setups,
-        stream.rows(),
-        stream.labels(),
-        null,
-        drifts,
-        stream.teacher(),
-        0);
+        scenario, seed, setups, stream.rows(), stream.labels(), null, drifts, stream.teacher(), 0);
   }
 
   private AdaptStream sample(String scenario, ModelPreset preset, String format, String file)

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * One stream of the adaptation benchmark, encoded, in the order it is learnt, with what its
- * metrics need.
+ * One stream of the adaptation benchmark, encoded, in the order it is learnt, with what its metrics
+ * need.
  *
  * @param scenario e.g. {@code frappe-new-users}
  * @param seed the seed that ordered or generated it (0 for a file in file order)

@@ -99,7 +99,13 @@ final class AdaptTable {
           if (ra == null || rb == null) {
             return;
           }
-          row(out, name, "AUC", perStream(ra, AdaptResult::auc), perStream(rb, AdaptResult::auc), false);
+          row(
+              out,
+              name,
+              "AUC",
+              perStream(ra, AdaptResult::auc),
+              perStream(rb, AdaptResult::auc),
+              false);
           row(
               out,
               name,
@@ -118,7 +124,13 @@ final class AdaptTable {
           }
           if (!ra.get(0).firstRows().isEmpty()) {
             for (int k : AdaptResult.FIRST_ROWS) {
-              row(out, name, "first" + k + " logloss (rel.)", entities(ra, k), entities(rb, k), true);
+              row(
+                  out,
+                  name,
+                  "first" + k + " logloss (rel.)",
+                  entities(ra, k),
+                  entities(rb, k),
+                  true);
             }
           }
           if (ra.get(0).driftExcess().length > 0) {

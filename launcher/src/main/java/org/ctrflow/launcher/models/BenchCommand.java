@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.ctrflow.launcher.labelqueue.QueueBenchCommand;
 import org.ctrflow.launcher.serve.BenchServeCommand;
 import org.ctrflow.models.blocks.CtrModelConfig;
+import org.ctrflow.models.blocks.CtrModels;
 import org.ctrflow.models.training.OnlineTrainer;
 import org.ctrflow.models.training.TrainerConfig;
 import picocli.CommandLine.Command;
@@ -84,6 +85,14 @@ public final class BenchCommand {
     double reportEvery = 0;
 
     @Option(
+        names = "--config",
+        description = {
+          "JSON {\"model\": {...}, \"trainer\": {...}} over the size's model and the trainer's",
+          "online defaults, as for 'prequential --config'; --batch sets the batch size."
+        })
+    Path config;
+
+    @Option(
         names = "--train-only",
         description = "Time training only; the score+train and predict columns print '-'.")
     boolean trainOnly;
@@ -101,17 +110,29 @@ public final class BenchCommand {
         }
       }
       PrintWriter out = spec.commandLine().getOut();
-      CtrModelConfig config =
-          size == Size.CRITEO
-              ? CtrModelConfig.criteoSized(model)
-              : CtrModelConfig.frappe(model, 5_392);
+      ModelSetup setup;
+      try {
+        setup =
+            new ModelSetup(
+                    null,
+                    CtrModels.online(
+                        size == Size.CRITEO
+                            ? CtrModelConfig.criteoSized(model)
+                            : CtrModels.frappeOnline(model, 5_392)),
+                    TrainerConfig.builder().build())
+                .overridden(config);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      CtrModelConfig modelConfig = setup.model();
+      out.printf("model %s%ntrainer %s%n", modelConfig.toJson(), setup.trainer().toString());
       out.printf(
           "%-7s %-9s %6s %14s %16s %14s %8s%n",
           "size", "model", "batch", "train/s", "score+train/s", "predict/s", "RSS MB");
       for (int batch : batches) {
-        Inputs inputs = new Inputs(config, batch);
+        Inputs inputs = new Inputs(modelConfig, batch);
         try (OnlineTrainer trainer =
-            new OnlineTrainer(config, TrainerConfig.builder().batchSize(batch).build())) {
+            new OnlineTrainer(modelConfig, setup.trainer().toBuilder().batchSize(batch).build())) {
           double train =
               rate(
                   out,

@@ -76,7 +76,13 @@ final class DriftBenchCommand implements Callable<Integer> {
     GeneratorConfig generator =
         GeneratorConfig.builder().seed(seed).drift(DriftScript.parse(drift)).build();
     TrainerConfig trainer =
-        TrainerConfig.builder().batchSize(batch).learningRates(learningRate).seed(seed).build();
+        TrainerConfig.builder()
+            .batchSize(batch)
+            .learningRates(learningRate)
+            .rowOptimizer("adam")
+            .replay(0, 1f)
+            .seed(seed)
+            .build();
     new DriftBenchmark(generator, count, window, trainer).run(DriftBenchmark.VARIANTS, out, plot);
     for (int examples : new int[] {64, 256}) {
       out.printf(

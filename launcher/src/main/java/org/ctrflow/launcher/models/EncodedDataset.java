@@ -5,8 +5,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.ctrflow.connectors.replay.DatasetFormat;
 import java.util.Random;
+import org.ctrflow.connectors.replay.DatasetFormat;
 import org.ctrflow.connectors.replay.DatasetReader;
 import org.ctrflow.connectors.replay.DatasetRow;
 import org.ctrflow.models.features.FeatureEncoder;
@@ -49,11 +49,7 @@ final class EncodedDataset {
 
   /** Several files of one layout, read in order into one dataset. */
   static EncodedDataset load(
-      List<Path> files,
-      DatasetFormat format,
-      ModelPreset preset,
-      ModelSetup setup,
-      PrintWriter err)
+      List<Path> files, DatasetFormat format, ModelPreset preset, ModelSetup setup, PrintWriter err)
       throws IOException {
     FeatureEncoder encoder = setup.schema().encoder();
     EncodedDataset data = new EncodedDataset(encoder.schema().fieldCount());

@@ -5,6 +5,7 @@ import org.ctrflow.connectors.replay.CsvOptions;
 import org.ctrflow.connectors.replay.LibFmReader;
 import org.ctrflow.connectors.replay.TimeFormat;
 import org.ctrflow.models.blocks.CtrModelConfig;
+import org.ctrflow.models.blocks.CtrModels;
 import org.ctrflow.models.features.FeatureSchema;
 import org.ctrflow.models.features.FeatureSchemas;
 import org.ctrflow.models.training.TrainerConfig;
@@ -14,7 +15,7 @@ import org.ctrflow.models.training.TrainerConfig;
  * and online (one prequential pass). {@code --config} overrides any of them.
  */
 public enum ModelPreset {
-  /** BARS / FinalMLP's Frappe setup; online settings from docs/online-training.md. */
+  /** BARS / FinalMLP's Frappe setup offline; online, {@link CtrModels#frappeOnline}. */
   FRAPPE(LibFmReader.FRAPPE_FIELDS) {
     @Override
     FeatureSchema schema() {
@@ -28,25 +29,12 @@ public enum ModelPreset {
 
     @Override
     TrainerConfig offline() {
-      return TrainerConfig.builder().batchSize(4096).embeddingL2(0.05f).build();
+      return paperTrainer().embeddingL2(0.05f).build();
     }
 
-    /**
-     * One pass has no epochs to overfit in, and dropout 0.4 slows learning from each example:
-     * dropout 0.1 online (see docs/online-training.md for the measured effect).
-     */
     @Override
     CtrModelConfig onlineModel(String name, FeatureSchema schema) {
-      return withDropout(model(name, schema), 0.1f);
-    }
-
-    /**
-     * Replay: each step adds 3 examples per fresh one from the last 200k (see
-     * docs/online-training.md).
-     */
-    @Override
-    TrainerConfig online() {
-      return TrainerConfig.builder().batchSize(1024).embeddingL2(0f).replay(200_000, 3f).build();
+      return CtrModels.frappeOnline(name, schema.totalRows());
     }
   },
   CRITEO(List.of()) {
@@ -121,35 +109,27 @@ public enum ModelPreset {
         c.embeddingL2());
   }
 
-  /** The model for a one-pass prequential run; {@link #model} unless a preset tunes it. */
+  /** The model for a one-pass prequential run: {@link #model} with the online defaults. */
   CtrModelConfig onlineModel(String name, FeatureSchema schema) {
-    return model(name, schema);
+    return CtrModels.online(model(name, schema));
   }
 
-  static CtrModelConfig withDropout(CtrModelConfig c, float dropout) {
-    return new CtrModelConfig(
-        c.model(),
-        c.numRows(),
-        c.numFields(),
-        c.embeddingDim(),
-        c.mlp1Units(),
-        dropout,
-        c.mlp2Units(),
-        dropout,
-        c.batchNorm(),
-        c.gateHiddenUnits(),
-        c.gate1ContextFields(),
-        c.gate2ContextFields(),
-        c.heads(),
-        c.embeddingL2());
-  }
-
+  /** Multi-epoch training as the papers do it: Adam on every parameter, batch 4096. */
   TrainerConfig offline() {
-    return TrainerConfig.builder().batchSize(4096).embeddingL2(1e-5f).build();
+    return paperTrainer().embeddingL2(1e-5f).build();
   }
 
+  /** One pass: the trainer's online defaults ({@link TrainerConfig#builder()}). */
   TrainerConfig online() {
-    return TrainerConfig.builder().batchSize(1024).embeddingL2(0f).build();
+    return TrainerConfig.builder().build();
+  }
+
+  static TrainerConfig.Builder paperTrainer() {
+    return TrainerConfig.builder()
+        .batchSize(4096)
+        .rowOptimizer("adam")
+        .learningRates(1e-3f)
+        .replay(0, 1f);
   }
 
   private static List<Integer> contextFields(FeatureSchema schema, int gate) {

@@ -77,8 +77,10 @@ record ModelSetup(FeatureSchema schema, CtrModelConfig model, TrainerConfig trai
       }
     }
     try {
-      TrainerConfig t = sections.has("trainer") ? trainer.withOverrides(sections.get("trainer")) : trainer;
-      CtrModelConfig m = sections.has("model") ? overrideModel(model, sections.get("model")) : model;
+      TrainerConfig t =
+          sections.has("trainer") ? trainer.withOverrides(sections.get("trainer")) : trainer;
+      CtrModelConfig m =
+          sections.has("model") ? overrideModel(model, sections.get("model")) : model;
       return new ModelSetup(schema, m, t);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": " + e.getMessage(), e);

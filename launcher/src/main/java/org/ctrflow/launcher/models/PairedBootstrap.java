@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * Paired bootstrap intervals of a difference between two variants: the units (streams, or a
- * stream's entities) are resampled with replacement, the statistic recomputed on each resample,
- * and the 2.5th and 97.5th percentiles taken.
+ * stream's entities) are resampled with replacement, the statistic recomputed on each resample, and
+ * the 2.5th and 97.5th percentiles taken.
  */
 final class PairedBootstrap {
 

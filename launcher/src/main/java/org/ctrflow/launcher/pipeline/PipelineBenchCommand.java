@@ -290,7 +290,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             TrainingSetup.of(
                 FRAPPE,
                 List.of(CtrModelConfig.frappe("finalmlp", FRAPPE.totalRows())),
-                TrainerConfig.builder().batchSize(1024).build(),
+                TrainerConfig.builder().build(),
                 10_000,
                 2_000,
                 5,

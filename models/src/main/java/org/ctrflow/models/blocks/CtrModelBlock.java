@@ -99,8 +99,8 @@ public abstract class CtrModelBlock extends AbstractBlock {
   }
 
   /**
-   * Where each of {@link #rowTables()} starts in one row space over all of them: table t's row r
-   * is row {@code rowTableOffsets()[t] + r}.
+   * Where each of {@link #rowTables()} starts in one row space over all of them: table t's row r is
+   * row {@code rowTableOffsets()[t] + r}.
    */
   public long[] rowTableOffsets() {
     List<Parameter> tables = rowTables();
@@ -170,8 +170,8 @@ public abstract class CtrModelBlock extends AbstractBlock {
   }
 
   /**
-   * The deep part's logits in inference mode, without the wide terms: what the wide terms learn
-   * on top of (see {@code SequentialLearner}).
+   * The deep part's logits in inference mode, without the wide terms: what the wide terms learn on
+   * top of (see {@code SequentialLearner}).
    *
    * @param indices (B, F) row indices; the result is attached to their manager
    * @return (B, 1) logits, zeros for a wide-only model
@@ -228,8 +228,7 @@ public abstract class CtrModelBlock extends AbstractBlock {
       NDManager manager, DataType dataType, Shape... inputShapes) {
     if (embedding != null) {
       embedding.initialize(manager, dataType, inputShapes);
-      initializeHead(
-          manager, dataType, new Shape(inputShapes[0].get(0), embedding.outputWidth()));
+      initializeHead(manager, dataType, new Shape(inputShapes[0].get(0), embedding.outputWidth()));
     }
     if (wide != null) {
       wide.initialize(manager, dataType, inputShapes);

@@ -29,9 +29,9 @@ import java.util.TreeMap;
  * @param heads k of the bilinear fusion; must divide the last widths of both streams (FinalMLP)
  * @param embeddingL2 λ of the embedding penalty (λ/2)·‖table‖², see {@link
  *     CtrModelBlock#embeddingPenalty}
- * @param options model-specific settings by key: for the built-in models the wide terms'
- *     ({@link WideOptions}); for models registered through {@link CtrModelProvider}, the keys the
- *     provider declares and validates
+ * @param options model-specific settings by key: for the built-in models the wide terms' ({@link
+ *     WideOptions}); for models registered through {@link CtrModelProvider}, the keys the provider
+ *     declares and validates
  */
 public record CtrModelConfig(
     String model,
@@ -167,7 +167,11 @@ public record CtrModelConfig(
         1e-5f);
   }
 
-  /** The same configuration for another model, e.g. the {@code dualmlp} ablation. */
+  /**
+   * The same configuration for another model, e.g. the {@code dualmlp} ablation. The options carry
+   * over to a model that reads the same ones (another built-in model, or one of the same provider),
+   * and are dropped for any other: a memory network does not take FinalMLP's wide terms.
+   */
   public CtrModelConfig withModel(String otherModel) {
     return new CtrModelConfig(
         otherModel,
@@ -184,7 +188,7 @@ public record CtrModelConfig(
         gate2ContextFields,
         heads,
         embeddingL2,
-        options);
+        CtrModels.sameOptions(model, otherModel) ? options : Map.of());
   }
 
   /** The same configuration with {@code newOptions} instead of the current options. */

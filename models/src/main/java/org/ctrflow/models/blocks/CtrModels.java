@@ -50,6 +50,16 @@ public final class CtrModels {
   }
 
   /**
+   * Whether two models read the same options: both built in, or both registered by one provider. A
+   * config's options carry over to another model's only then ({@link CtrModelConfig#withModel}).
+   */
+  static boolean sameOptions(String model, String other) {
+    CtrModelProvider a = NAMES.contains(model) ? null : Registered.BY_NAME.get(model);
+    CtrModelProvider b = NAMES.contains(other) ? null : Registered.BY_NAME.get(other);
+    return a == b;
+  }
+
+  /**
    * Builds the (uninitialised) blocks of {@code config.model()}.
    *
    * @throws IllegalArgumentException for an unknown name, or hyperparameters the model rejects
@@ -70,6 +80,52 @@ public final class CtrModels {
         yield provider.create(config);
       }
     };
+  }
+
+  /** Schemas with more fields than this get no pair crosses in {@link #online}'s wide terms. */
+  public static final int MAX_CROSSED_FIELDS = 16;
+
+  /**
+   * The online learning defaults of a model's config: FinalMLP gets wide terms (Wide &amp; Deep),
+   * chosen on {@code ctrflow bench adapt}'s scenarios (docs/online-training.md): linear terms, and
+   * pair crosses when the schema has at most {@link #MAX_CROSSED_FIELDS} fields. Beyond, an
+   * example updates hundreds of crosses (741 for Criteo's 39 fields), each with a full
+   * per-coordinate FTRL step, and its logit overshoots (the Criteo sample's log loss: 3.27). A
+   * config that sets options already, and every other model, is returned as it is.
+   */
+  public static CtrModelConfig online(CtrModelConfig config) {
+    if (!config.model().equals("finalmlp") || !config.options().isEmpty()) {
+      return config;
+    }
+    return config.withOptions(
+        config.numFields() <= MAX_CROSSED_FIELDS
+            ? Map.of("wide.linear", "true", "wide.crosses", "all")
+            : Map.of("wide.linear", "true"));
+  }
+
+  /**
+   * The Frappe model for one online pass: FinalMLP's Frappe config ({@link CtrModelConfig#frappe})
+   * with dropout 0.1 instead of 0.4 (dropout tuned for ~16 epochs mostly slows learning from each
+   * example), and {@link #online}'s wide terms.
+   */
+  public static CtrModelConfig frappeOnline(String model, long numRows) {
+    CtrModelConfig paper = CtrModelConfig.frappe(model, numRows);
+    return online(
+        new CtrModelConfig(
+            paper.model(),
+            paper.numRows(),
+            paper.numFields(),
+            paper.embeddingDim(),
+            paper.mlp1Units(),
+            0.1f,
+            paper.mlp2Units(),
+            0.1f,
+            paper.batchNorm(),
+            paper.gateHiddenUnits(),
+            paper.gate1ContextFields(),
+            paper.gate2ContextFields(),
+            paper.heads(),
+            paper.embeddingL2()));
   }
 
   /** {@link #create} and initialise float32 parameters on {@code manager}. */

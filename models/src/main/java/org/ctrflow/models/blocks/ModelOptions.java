@@ -61,10 +61,7 @@ public final class ModelOptions {
 
   public int integer(String key, int min, int max) {
     return parsed(
-        key,
-        Integer::parseInt,
-        v -> v >= min && v <= max,
-        "an integer from " + min + " to " + max);
+        key, Integer::parseInt, v -> v >= min && v <= max, "an integer from " + min + " to " + max);
   }
 
   public float number(String key, Predicate<Float> valid, String expected) {
@@ -110,8 +107,7 @@ public final class ModelOptions {
   /**
    * @throws IllegalArgumentException naming the key, the value and {@code expected}
    */
-  public <T> T parsed(
-      String key, Function<String, T> parser, Predicate<T> valid, String expected) {
+  public <T> T parsed(String key, Function<String, T> parser, Predicate<T> valid, String expected) {
     String raw = raw(key);
     try {
       T value = parser.apply(raw.trim());

@@ -6,8 +6,8 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * Hashed crosses of every pair of fields: pair p = (i, j), i &lt; j, of an example whose rows are
- * a (field i) and b (field j) maps to row {@code (a·P1 + b·P2 + p·P3) mod rows} of the cross table.
+ * Hashed crosses of every pair of fields: pair p = (i, j), i &lt; j, of an example whose rows are a
+ * (field i) and b (field j) maps to row {@code (a·P1 + b·P2 + p·P3) mod rows} of the cross table.
  * Exact int64 arithmetic (every term below 2^61, so the sum cannot overflow), computed the same way
  * in Java ({@link #row}) and on tensors ({@link #rows(NDArray)}), so that the trainer's per-example
  * learner and a served model's forward pass read the same weights.

@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * The wide (linear and factorization-machine) terms of a built-in model, read from {@link
  * CtrModelConfig#options()}. {@code ftrl} and {@code fm} consist of these terms only; FinalMLP,
- * DualMLP and the DNN add them to their logit when asked to (Wide &amp; Deep). The terms are trained
- * example by example, with per-coordinate learning rates, by the online trainer (see {@code
+ * DualMLP and the DNN add them to their logit when asked to (Wide &amp; Deep). The terms are
+ * trained example by example, with per-coordinate learning rates, by the online trainer (see {@code
  * SequentialLearner}); see {@link WideTerms} for the arithmetic.
  *
  * @param linear a bias and one weight per feature value (embedding row)

@@ -24,8 +24,8 @@ import java.util.List;
  * </pre>
  *
  * with the bias b, linear weights w (numRows, 1), hashed pair-cross weights c (crossRows, 1, rows
- * from {@link PairCrosses}) and factorization-machine factors v (numRows, k), each present only when
- * its option is on.
+ * from {@link PairCrosses}) and factorization-machine factors v (numRows, k), each present only
+ * when its option is on.
  *
  * <ul>
  *   <li>input: row indices (B, F), int32 or int64
@@ -53,14 +53,15 @@ public final class WideTerms extends AbstractBlock {
   WideTerms(WideOptions options, long numRows, int numFields) {
     super(VERSION);
     this.options = options;
-    crosses = options.crosses() ? new PairCrosses(numFields, options.crossRows()) : null;
+    // One field has no pairs to cross.
+    boolean crossed = options.crosses() && numFields > 1;
+    crosses = crossed ? new PairCrosses(numFields, options.crossRows()) : null;
     bias = options.linear() ? table("bias", 1, 1, Initializer.ZEROS) : null;
     linear = options.linear() ? table("linear", numRows, 1, Initializer.ZEROS) : null;
-    cross = options.crosses() ? table("cross", options.crossRows(), 1, Initializer.ZEROS) : null;
+    cross = crossed ? table("cross", options.crossRows(), 1, Initializer.ZEROS) : null;
     factors =
         options.factors() > 0
-            ? table(
-                "factors", numRows, options.factors(), new NormalInitializer(FACTOR_INIT_STD))
+            ? table("factors", numRows, options.factors(), new NormalInitializer(FACTOR_INIT_STD))
             : null;
   }
 

@@ -102,8 +102,7 @@ public final class ModelDelta {
       Parameter table = rowTables.get(t);
       long rows = table.getShape().get(0);
       int d = (int) table.getShape().get(1);
-      int[] ids =
-          touchedRows.get((int) offsets[t], (int) (offsets[t] + rows)).stream().toArray();
+      int[] ids = touchedRows.get((int) offsets[t], (int) (offsets[t] + rows)).stream().toArray();
       // One bulk copy of the table beats a JNI slice per row, and costs about a dense optimizer
       // step's memory traffic.
       float[] all = ids.length == 0 ? null : table.getArray().toFloatArray();
@@ -213,8 +212,7 @@ public final class ModelDelta {
                 + rows[i]);
       }
     }
-    float[] values =
-        new float[Framing.need(in, (long) rows.length * d, Float.BYTES, "row values")];
+    float[] values = new float[Framing.need(in, (long) rows.length * d, Float.BYTES, "row values")];
     in.asFloatBuffer().get(values);
     in.position(in.position() + values.length * Float.BYTES);
     Tensors.requireFinite(tableName + " (delta rows)", values, 0);

@@ -65,8 +65,7 @@ final class Tensors {
         .filter(p -> p.getValue() == parameter)
         .map(Pair::getKey)
         .findFirst()
-        .orElseThrow(
-            () -> new IllegalStateException(parameter.getName() + " is not a parameter"));
+        .orElseThrow(() -> new IllegalStateException(parameter.getName() + " is not a parameter"));
   }
 
   static long floatCount(CtrModelBlock block) {

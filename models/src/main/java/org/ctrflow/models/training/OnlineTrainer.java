@@ -2,12 +2,9 @@ package org.ctrflow.models.training;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Map;
 import org.ctrflow.models.blocks.CtrModelBlock;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.blocks.CtrModels;
@@ -38,8 +35,8 @@ import org.ctrflow.models.snapshot.TrainerState;
  * <ul>
  *   <li>The <b>wide terms</b> learn example by example, in stream order ({@link
  *       SequentialLearner}): each example is scored with the weights all earlier examples of the
- *       batch have updated, then updates them, with per-coordinate FTRL-Proximal and AdaGrad
- *       rates. Their logit is added to the deep part's.
+ *       batch have updated, then updates them, with per-coordinate FTRL-Proximal and AdaGrad rates.
+ *       Their logit is added to the deep part's.
  *   <li>The <b>deep part</b> takes back-propagation steps on the scored batch, in parts of {@link
  *       TrainerConfig#updateBatch()} examples, each mixed with replayed ones ({@link
  *       ReplayBuffer}). A step gathers the part's distinct embedding rows into a small leaf array,
@@ -47,21 +44,21 @@ import org.ctrflow.models.snapshot.TrainerState;
  *       optimizer ({@link StepOptimizer}): the embedding table never gets a dense gradient, so a
  *       step costs O(batch), not O(table). The dense parameters use Adam. Before the update, the
  *       global L2 norm of all gradients (dense and touched rows, which is the norm of the full
- *       gradient) is clipped to {@link TrainerConfig#clipNorm()}. The wide terms are a fixed
- *       offset in its forward.
+ *       gradient) is clipped to {@link TrainerConfig#clipNorm()}. The wide terms are a fixed offset
+ *       in its forward.
  * </ul>
  *
  * <p>Loss of a deep step: {@code (1/B)·Σ w_i·bce(z_i, y_i)}, the mean over the batch of
  * importance-weighted sigmoid-BCE. Normalising by B, not by Σw, keeps the gradient proportional to
  * each weight: an example of weight 2 pulls exactly as hard as the same example counted twice in
- * the sum, and all weights 1 is the plain mean. The embedding penalty (λ/2)·‖e_r‖² is added for
- * the touched rows only (as the gradient {@code λ·e_r}), not for the whole table as {@code
- * CtrLoss} and FuxiCTR do: the whole-table penalty would make every step O(table) again, and online
- * each row is penalised when it is used, which regularises frequent rows as often as they learn.
+ * the sum, and all weights 1 is the plain mean. The embedding penalty (λ/2)·‖e_r‖² is added for the
+ * touched rows only (as the gradient {@code λ·e_r}), not for the whole table as {@code CtrLoss} and
+ * FuxiCTR do: the whole-table penalty would make every step O(table) again, and online each row is
+ * penalised when it is used, which regularises frequent rows as often as they learn.
  *
  * <p>A block that implements {@link TrainingHooks} (the memory networks) gets the labels before the
- * training forward, adds its auxiliary loss to the objective, is told when the step's update is
- * done, and scores test-then-train batches itself (so it can adapt between parts of a batch).
+ * training forward, is told when the step's update is done, scores test-then-train batches itself
+ * (so it can adapt between parts of a batch), and may train parameters of its own.
  *
  * <p>Touched rows, for deltas: one row space over all of {@link CtrModelBlock#rowTables()}, table
  * t's row r at {@link CtrModelBlock#rowTableOffsets()}[t] + r.
@@ -71,14 +68,10 @@ import org.ctrflow.models.snapshot.TrainerState;
  */
 public final class OnlineTrainer implements AutoCloseable {
 
-  private static final ReentrantLock GRADIENT_COLLECTOR = new ReentrantLock();
-
   private final TrainerConfig config;
   private final NDManager manager;
   private final CtrModelBlock block;
-  private final Parameter table; // null without a deep part
-  private final List<Parameter> dense = new ArrayList<>();
-  private final StepOptimizer optimizer; // null without a deep part
+  private final DeepLearner deep; // null without a deep part
   private final SequentialLearner sequential; // null without wide terms
   private final TouchedRows touched = new TouchedRows();
   private final int fields;
@@ -88,7 +81,6 @@ public final class OnlineTrainer implements AutoCloseable {
   // Inputs go through one reused direct buffer: fresh direct buffers per step cost page faults.
   private final HostBuffer staging = new HostBuffer();
   private float learningRateScale = 1f;
-  private double lastGradientNorm = Double.NaN;
 
   /**
    * Builds and initialises the model on a manager this trainer owns. Seeds the engine's (global)
@@ -106,19 +98,12 @@ public final class OnlineTrainer implements AutoCloseable {
     block = CtrModels.createInitialized(modelConfig, manager);
     fields = modelConfig.numFields();
     inputs = new BatchInputs(fields, modelConfig.numRows());
-    table = block.embeddingTable();
     hooks = block instanceof TrainingHooks h ? h : null;
-    List<Parameter> own = hooks == null ? List.of() : hooks.ownParameters();
-    for (Pair<String, Parameter> p : block.getParameters()) {
-      Parameter parameter = p.getValue();
-      if (parameter != table && parameter.requiresGradient() && !own.contains(parameter)) {
-        dense.add(parameter);
-      }
-    }
     if (hooks != null && block.wide() != null) {
       throw new IllegalArgumentException(
           "model '" + modelConfig.model() + "' scores its batches itself: it takes no wide terms");
     }
+    Parameter table = block.embeddingTable();
     List<Parameter> tables = block.rowTables();
     long[] offsets = block.rowTableOffsets();
     List<Long> wideOffsets = new ArrayList<>();
@@ -131,25 +116,11 @@ public final class OnlineTrainer implements AutoCloseable {
         block.wide() == null
             ? null
             : new SequentialLearner(block.wide(), config, fields, wideOffsets);
+    deep = table == null ? null : new DeepLearner(block, config, manager, inputs, staging, hooks);
     replay =
-        config.replaySize() == 0 || table == null
+        config.replaySize() == 0 || deep == null
             ? null
             : new ReplayBuffer(fields, config.replaySize(), config.replayRatio(), config.seed());
-    if (table != null) {
-      // The table is read through a gathered leaf; it must never get a (dense) gradient itself.
-      table.getArray().setRequiresGradient(false);
-      optimizer =
-          new StepOptimizer(
-              manager,
-              table.getArray(),
-              dense,
-              config.beta1(),
-              config.beta2(),
-              config.epsilon(),
-              config.rowOptimizer());
-    } else {
-      optimizer = null;
-    }
   }
 
   public TrainerConfig config() {
@@ -162,7 +133,7 @@ public final class OnlineTrainer implements AutoCloseable {
 
   /** Deep training steps taken (0 for a model without a deep part). */
   public long steps() {
-    return optimizer == null ? 0 : optimizer.step();
+    return deep == null ? 0 : deep.steps();
   }
 
   /** Multiplies the deep part's learning rates from now on (offline LR decay). */
@@ -174,14 +145,14 @@ public final class OnlineTrainer implements AutoCloseable {
     return learningRateScale;
   }
 
-  /** The global gradient norm of the last deep step, before clipping. */
+  /** The global gradient norm of the last deep step, before clipping (NaN before one). */
   public double lastGradientNorm() {
-    return lastGradientNorm;
+    return deep == null ? Double.NaN : deep.lastGradientNorm();
   }
 
   /** The model's own learning figures ({@link TrainingHooks#diagnostics()}); empty for most. */
-  public java.util.Map<String, Double> diagnostics() {
-    return hooks == null ? java.util.Map.of() : hooks.diagnostics();
+  public Map<String, Double> diagnostics() {
+    return hooks == null ? Map.of() : hooks.diagnostics();
   }
 
   /** The wide terms' learner, for tests; null without wide terms. */
@@ -191,7 +162,7 @@ public final class OnlineTrainer implements AutoCloseable {
 
   /** The optimizer's first-moment norm, for tests of clipping. */
   double firstMomentNorm() {
-    return optimizer.firstMomentNorm();
+    return deep.firstMomentNorm();
   }
 
   /** Rows of the touched-row space, over all row tables (see the class notes). */
@@ -227,10 +198,10 @@ public final class OnlineTrainer implements AutoCloseable {
   }
 
   /**
-   * Test-then-train: scores the batch, then learns from it: the wide terms example by example
-   * (each scored before it is learnt), the deep part in steps of {@link
-   * TrainerConfig#updateBatch()} examples (with {@link TrainerConfig#replaySize()} > 0, each plus
-   * examples replayed from earlier batches, see {@link ReplayBuffer}).
+   * Test-then-train: scores the batch, then learns from it: the wide terms example by example (each
+   * scored before it is learnt), the deep part in steps of {@link TrainerConfig#updateBatch()}
+   * examples (with {@link TrainerConfig#replaySize()} > 0, each plus examples replayed from earlier
+   * batches, see {@link ReplayBuffer}).
    *
    * @param labels 0 or 1 (any value in [0, 1] works as a soft label)
    * @param weights importance weights, >= 0; {@code null} for all 1
@@ -244,38 +215,36 @@ public final class OnlineTrainer implements AutoCloseable {
     if (hooks != null) {
       scores = adapt(rows, batchSize, labels);
     } else if (sequential != null) {
-      scores = learnWide(rows, batchSize, labels, w, true);
+      scores = learnWide(rows, batchSize, labels, w);
     } else {
       scores = predict(rows, batchSize);
     }
-    if (table == null) {
+    if (deep == null) {
       return scores;
     }
     int part = config.stepExamples(batchSize);
     for (int from = 0; from < batchSize; from += part) {
       int n = Math.min(part, batchSize - from);
-      long[] r = part == batchSize ? rows : Arrays.copyOfRange(rows, from * fields, (from + n) * fields);
+      long[] r =
+          part == batchSize ? rows : Arrays.copyOfRange(rows, from * fields, (from + n) * fields);
       float[] y = part == batchSize ? labels : Arrays.copyOfRange(labels, from, from + n);
       float[] iw = part == batchSize ? w : Arrays.copyOfRange(w, from, from + n);
-      if (replay == null) {
-        deepStep(r, n, y, iw);
-      } else {
-        MicroBatcher.Batch mixed = replay.mix(r, n, y, iw);
-        deepStep(mixed.rows(), mixed.size(), mixed.labels(), mixed.weights());
-      }
+      MicroBatcher.Batch b =
+          replay == null ? new MicroBatcher.Batch(r, n, y, iw) : replay.mix(r, n, y, iw);
+      deep.step(manager, b.rows(), b.size(), b.labels(), b.weights(), learningRateScale, touched);
     }
     return scores;
   }
 
   /** Scores through {@link TrainingHooks#scoreThenAdapt}, which may train (hence the lock). */
   private double[] adapt(long[] rows, int batchSize, float[] labels) {
-    GRADIENT_COLLECTOR.lock();
+    DeepLearner.GRADIENT_COLLECTOR.lock();
     try (NDManager step = manager.newSubManager()) {
       NDArray x = step.create(rows, new Shape(batchSize, fields));
       NDArray y = step.create(labels, new Shape(batchSize, 1));
       return toDoubles(hooks.scoreThenAdapt(x, y).toFloatArray());
     } finally {
-      GRADIENT_COLLECTOR.unlock();
+      DeepLearner.GRADIENT_COLLECTOR.unlock();
     }
   }
 
@@ -285,17 +254,16 @@ public final class OnlineTrainer implements AutoCloseable {
    *
    * @return the scores, each from before its example was learnt
    */
-  private double[] learnWide(
-      long[] rows, int batchSize, float[] labels, float[] weights, boolean deepLogits) {
+  private double[] learnWide(long[] rows, int batchSize, float[] labels, float[] weights) {
     try (NDManager step = manager.newSubManager()) {
-      float[] deep;
-      if (table != null && deepLogits) {
+      float[] logits;
+      if (deep != null) {
         NDArray x = staging.create(step, rows, new Shape(batchSize, fields));
-        deep = block.deepLogits(x).toFloatArray();
+        logits = block.deepLogits(x).toFloatArray();
       } else {
-        deep = new float[batchSize];
+        logits = new float[batchSize];
       }
-      double[] scores = sequential.scoreThenLearn(rows, batchSize, deep, labels, weights);
+      double[] scores = sequential.scoreThenLearn(rows, batchSize, logits, labels, weights);
       sequential.writeChanged(step, touched);
       return scores;
     }
@@ -305,15 +273,15 @@ public final class OnlineTrainer implements AutoCloseable {
    * One training step on a batch, without replay: the wide terms learn it example by example, then
    * the deep part takes one step on it.
    *
-   * @return the batch's weighted BCE before the step (of the wide pass's scores for a model
-   *     without a deep part)
+   * @return the batch's weighted BCE before the step (of the wide pass's scores for a model without
+   *     a deep part)
    */
   public double train(long[] rows, int batchSize, float[] labels, float[] weights) {
     inputs.checkRows(rows, batchSize);
     float[] w = weights == null ? BatchInputs.ones(batchSize) : weights;
     BatchInputs.checkTargets(labels, w, batchSize);
-    double[] scores = sequential == null ? null : learnWide(rows, batchSize, labels, w, true);
-    if (table == null) {
+    double[] scores = sequential == null ? null : learnWide(rows, batchSize, labels, w);
+    if (deep == null) {
       double loss = 0;
       for (int i = 0; i < batchSize; i++) {
         double p = Math.min(Math.max(scores[i], 1e-7), 1 - 1e-7);
@@ -321,94 +289,7 @@ public final class OnlineTrainer implements AutoCloseable {
       }
       return loss / batchSize;
     }
-    return deepStep(rows, batchSize, labels, w);
-  }
-
-  /**
-   * One back-propagation step of the deep part.
-   *
-   * @return the batch's weighted BCE before the step
-   */
-  private double deepStep(long[] rows, int batchSize, float[] labels, float[] w) {
-    GRADIENT_COLLECTOR.lock();
-    try (NDManager step = manager.newSubManager()) {
-      long[] distinct = new long[rows.length];
-      long[] local = new long[rows.length];
-      int count = inputs.indexRows(rows, distinct, local);
-      NDArray rowIds = staging.create(step, distinct, new Shape(count));
-      NDArray leaf = StepOptimizer.gatherRows(table.getArray(), rowIds);
-      leaf.setRequiresGradient(true);
-      NDArray x = staging.create(step, local, new Shape(batchSize, fields));
-      NDArray y = staging.create(step, labels, new Shape(batchSize, 1));
-      NDArray iw = staging.create(step, w, new Shape(batchSize, 1));
-      double loss;
-      if (hooks != null) {
-        hooks.beginStep(y);
-      }
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        // The deep part alone: the wide terms learn its residual (see the class notes).
-        NDArray logits = block.deepForward(new RowParameterStore(step, table, leaf), x, true);
-        // Stable BCE on logits: softplus(z) - y·z; the mean divides by B (see the class notes).
-        // No scalar operands here: under autograd DJL's mul(Number) corrupts gradients.
-        NDArray bce = Activation.softPlus(logits).sub(logits.mul(y));
-        NDArray objective = bce.mul(iw).mean();
-        NDArray auxiliary = hooks == null ? null : hooks.auxiliaryLoss();
-        collector.backward(auxiliary == null ? objective : objective.add(auxiliary));
-        loss = objective.getFloat();
-      }
-      apply(step, rowIds, leaf);
-      if (hooks != null) {
-        hooks.endStep();
-      }
-      touched.mark(distinct, count);
-      inputs.forget(distinct, count);
-      return loss;
-    } finally {
-      GRADIENT_COLLECTOR.unlock();
-    }
-  }
-
-  /** Regularises, clips and applies the gradients of the dense parameters and touched rows. */
-  private void apply(NDManager step, NDArray rowIds, NDArray leaf) {
-    NDArray rowGradient = leaf.getGradient();
-    rowGradient.attach(step);
-    if (config.embeddingL2() > 0f) {
-      rowGradient = rowGradient.add(leaf.mul(config.embeddingL2()));
-    }
-    List<NDArray> gradients = new ArrayList<>(dense.size());
-    List<NDArray> accumulators = new ArrayList<>(dense.size());
-    for (Parameter p : dense) {
-      NDArray g = p.getArray().getGradient();
-      g.attach(step);
-      accumulators.add(g);
-      if (config.weightDecay() > 0f) {
-        NDArray decay = p.getArray().mul(config.weightDecay());
-        decay.attach(step);
-        g = g.add(decay);
-      }
-      gradients.add(g);
-    }
-    NDArray squares = rowGradient.square().sum();
-    for (NDArray g : gradients) {
-      squares = squares.add(g.square().sum());
-    }
-    lastGradientNorm = Math.sqrt(squares.getFloat());
-    float scale = 1f;
-    if (config.clipNorm() > 0f && lastGradientNorm > config.clipNorm()) {
-      scale = (float) (config.clipNorm() / (lastGradientNorm + 1e-6));
-    }
-    optimizer.nextStep();
-    float lr = config.learningRate() * learningRateScale;
-    for (int i = 0; i < dense.size(); i++) {
-      optimizer.updateDense(dense.get(i), gradients.get(i), scale, lr);
-    }
-    float embeddingLr = config.embeddingLearningRate() * learningRateScale;
-    optimizer.updateRows(table.getArray(), rowIds, leaf, rowGradient, scale, embeddingLr);
-    // PyTorch accumulates into .grad and DJL's collector does not reset it (its Trainer does, in
-    // step()): zero the dense gradients in place for the next step. The leaf is new every step.
-    for (NDArray g : accumulators) {
-      g.subi(g);
-    }
+    return deep.step(manager, rows, batchSize, labels, w, learningRateScale, touched);
   }
 
   /** The model's parameters (not the optimizer's moments), e.g. to restore the best epoch. */
@@ -429,10 +310,9 @@ public final class OnlineTrainer implements AutoCloseable {
     } catch (IOException | ai.djl.MalformedModelException e) {
       throw new IllegalStateException("cannot load saved weights: " + e.getMessage(), e);
     }
-    if (table != null) {
-      table.getArray().setRequiresGradient(false);
+    if (deep != null) {
+      deep.resetGradientFlags();
     }
-    dense.forEach(p -> p.getArray().setRequiresGradient(true));
     if (sequential != null) {
       sequential.reloadWeights();
     }
@@ -444,8 +324,8 @@ public final class OnlineTrainer implements AutoCloseable {
    * and of the whole embedding table, the wide terms' per-coordinate state, the step count, the
    * learning-rate scale and the touched-row set. The format is {@link TrainerState}'s (versioned,
    * checksummed). Not included: the replay buffer (replay restarts empty) and the engine's random
-   * state (dropout masks differ after a restore). Size: about 3 x 4 bytes per model weight
-   * (weights and two moments).
+   * state (dropout masks differ after a restore). Size: about 3 x 4 bytes per model weight (weights
+   * and two moments).
    */
   public byte[] saveState() {
     List<TrainerState.Tensor> tensors = new ArrayList<>();
@@ -475,7 +355,9 @@ public final class OnlineTrainer implements AutoCloseable {
     List<Pair<String, Shape>> layout = new ArrayList<>();
     arrays.forEach(a -> layout.add(new Pair<>(a.getKey(), a.getValue().getShape())));
     if (sequential != null) {
-      sequential.state(this::parameterName).forEach(t -> layout.add(new Pair<>(t.name(), t.shape())));
+      sequential
+          .state(this::parameterName)
+          .forEach(t -> layout.add(new Pair<>(t.name(), t.shape())));
     }
     state.checkFits(block.config(), layout, rowSpace());
     for (int i = 0; i < arrays.size(); i++) {
@@ -484,8 +366,8 @@ public final class OnlineTrainer implements AutoCloseable {
     if (sequential != null) {
       sequential.restore(state.tensors().subList(arrays.size(), state.tensors().size()));
     }
-    if (optimizer != null) {
-      optimizer.setStep(state.step());
+    if (deep != null) {
+      deep.setSteps(state.step());
     }
     learningRateScale = state.learningRateScale();
     touched.replace(state.touchedRows());
@@ -496,16 +378,9 @@ public final class OnlineTrainer implements AutoCloseable {
     List<Pair<String, NDArray>> arrays = new ArrayList<>();
     List<Pair<String, NDArray>> moments = new ArrayList<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
-      Parameter parameter = p.getValue();
-      arrays.add(new Pair<>("weight/" + p.getKey(), parameter.getArray()));
-      if (parameter == table) {
-        for (Pair<String, NDArray> s : optimizer.tableState()) {
-          moments.add(new Pair<>(s.getKey() + "/" + p.getKey(), s.getValue()));
-        }
-      } else if (dense.contains(parameter)) {
-        NDArray[] m = optimizer.moments(parameter);
-        moments.add(new Pair<>("adam.mean/" + p.getKey(), m[0]));
-        moments.add(new Pair<>("adam.variance/" + p.getKey(), m[1]));
+      arrays.add(new Pair<>("weight/" + p.getKey(), p.getValue().getArray()));
+      if (deep != null) {
+        moments.addAll(deep.optimizerState(p.getValue(), p.getKey()));
       }
     }
     arrays.addAll(moments);
@@ -532,8 +407,8 @@ public final class OnlineTrainer implements AutoCloseable {
 
   @Override
   public void close() {
-    if (optimizer != null) {
-      optimizer.close();
+    if (deep != null) {
+      deep.close();
     }
     manager.close();
   }

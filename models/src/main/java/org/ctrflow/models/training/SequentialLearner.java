@@ -1,13 +1,15 @@
 package org.ctrflow.models.training;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
+import java.util.function.Function;
 import org.ctrflow.models.blocks.PairCrosses;
 import org.ctrflow.models.blocks.WideTerms;
 import org.ctrflow.models.snapshot.TrainerState;
@@ -47,7 +49,7 @@ final class SequentialLearner {
     // Rows changed since the last writeChanged, each once.
     int[] changed = new int[256];
     int changedCount;
-    final java.util.BitSet dirty = new java.util.BitSet();
+    final BitSet dirty = new BitSet();
 
     Table(Parameter parameter, long rowOffset, boolean ftrl) {
       this.parameter = parameter;
@@ -68,7 +70,7 @@ final class SequentialLearner {
       if (!dirty.get(row)) {
         dirty.set(row);
         if (changedCount == changed.length) {
-          changed = java.util.Arrays.copyOf(changed, 2 * changed.length);
+          changed = Arrays.copyOf(changed, 2 * changed.length);
         }
         changed[changedCount++] = row;
       }
@@ -95,7 +97,8 @@ final class SequentialLearner {
     this.crosses = terms.crosses();
     int next = 0;
     bias = terms.bias() == null ? null : new Table(terms.bias(), -1, true);
-    linear = terms.linear() == null ? null : new Table(terms.linear(), rowOffsets.get(next++), true);
+    linear =
+        terms.linear() == null ? null : new Table(terms.linear(), rowOffsets.get(next++), true);
     cross = terms.cross() == null ? null : new Table(terms.cross(), rowOffsets.get(next++), true);
     factors =
         terms.factors() == null ? null : new Table(terms.factors(), rowOffsets.get(next), false);
@@ -104,8 +107,8 @@ final class SequentialLearner {
   }
 
   /**
-   * Test-then-train over a batch in order: example i is scored with the weights after examples 0
-   * to i − 1, then learnt.
+   * Test-then-train over a batch in order: example i is scored with the weights after examples 0 to
+   * i − 1, then learnt.
    *
    * @param deepLogits the deep part's logits of the batch (zeros for a wide-only model)
    * @param weights importance weights; null for all 1
@@ -140,7 +143,7 @@ final class SequentialLearner {
       }
     }
     if (factors != null) {
-      java.util.Arrays.fill(factorSums, 0);
+      Arrays.fill(factorSums, 0);
       double squares = 0;
       for (int f = 0; f < fields; f++) {
         int base = (int) rows[offset + f] * k;
@@ -247,7 +250,7 @@ final class SequentialLearner {
   }
 
   /** The optimizer state, named after the parameters, for {@link TrainerState}. */
-  List<TrainerState.Tensor> state(java.util.function.Function<Parameter, String> names) {
+  List<TrainerState.Tensor> state(Function<Parameter, String> names) {
     List<TrainerState.Tensor> out = new ArrayList<>();
     for (Table t : tables()) {
       Shape shape = t.parameter.getArray().getShape();

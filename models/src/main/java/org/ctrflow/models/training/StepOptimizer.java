@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The optimizer of a deep training step: Adam for the dense parameters, and for the embedding
- * table a row-sparse optimizer that reads, updates and writes back the state of the rows its batch
+ * The optimizer of a deep training step: Adam for the dense parameters, and for the embedding table
+ * a row-sparse optimizer that reads, updates and writes back the state of the rows its batch
  * touched only. Rows a step does not touch keep their weights and state bit for bit (dense Adam
  * would still move them with their decaying momentum), so a step costs O(batch), not O(table).
  *

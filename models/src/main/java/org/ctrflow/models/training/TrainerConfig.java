@@ -6,46 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Hyper-parameters of {@link OnlineTrainer} and of offline (multi-epoch) training; immutable and
  * validated on construction. Start from {@link #builder()} (the defaults) or a preset, and override
- * from JSON with {@link #withOverrides}.
- *
- * @param batchSize examples per training step (micro-batch size)
- * @param maxWaitMillis longest an example waits in a {@link MicroBatcher} before a partial flush
- * @param learningRate Adam step size of the dense parameters
- * @param embeddingLearningRate step size of the embedding rows' optimizer
- * @param rowOptimizer the embedding rows' optimizer: {@code adam} (row-sparse "lazy" Adam) or
- *     {@code adagrad} (per-coordinate AdaGrad, {@code n += g²; e −= η·g / (sqrt(n) + ε)}); the
- *     dense parameters always use Adam
- * @param updateBatch online: examples per optimizer step of the deep part; {@link
- *     OnlineTrainer#scoreThenTrain} scores a micro-batch, then steps on it in parts of this size
- *     (each with its replayed examples); 0 steps once on the whole micro-batch
- * @param beta1 Adam's first-moment decay
- * @param beta2 Adam's second-moment decay
- * @param epsilon Adam's denominator term
- * @param clipNorm the global L2 norm of all gradients (dense and touched embedding rows) is scaled
- *     down to at most this; {@code 0} disables clipping
- * @param weightDecay L2 coefficient added to the dense parameters' gradients ({@code wd·w})
- * @param embeddingL2 λ of the embedding penalty (λ/2)·‖e_r‖², applied to the rows a step touches
- *     only (see {@link LazyAdam})
- * @param replaySize online: examples kept for replay by {@link OnlineTrainer#scoreThenTrain}; 0
- *     disables replay
- * @param replayRatio online: replayed examples per fresh example in each step
- * @param wideAlpha FTRL-Proximal α of the wide terms' bias, linear and cross weights (see {@code
- *     SequentialLearner})
- * @param wideBeta FTRL-Proximal β
- * @param wideL1 FTRL-Proximal λ1 (L1; weights with |z| ≤ λ1 are exactly 0)
- * @param wideL2 FTRL-Proximal λ2 (L2)
- * @param factorLearningRate AdaGrad step size of the factorization machine's factors
- * @param factorL2 L2 coefficient on the factors' gradients ({@code λ·v})
- * @param epochs offline: the most passes over the training file
- * @param patience offline: stop after this many epochs without a better validation AUC
- * @param lrDecayFactor offline: multiply both learning rates by this after an epoch without a
- *     better validation AUC
- * @param minLearningRate offline: the decay stops here
- * @param seed seed of the engine's random numbers (initialisation, dropout) and the shuffles
+ * from JSON with {@link #withOverrides}. Each component's meaning is declared once, in {@link
+ * #DESCRIPTIONS} (the reference table in docs/online-training.md is generated from it).
  */
 public record TrainerConfig(
     int batchSize,
@@ -73,6 +41,61 @@ public record TrainerConfig(
     float lrDecayFactor,
     float minLearningRate,
     long seed) {
+
+  /** What each setting means, by its JSON key (the record component's name), in order. */
+  public static final Map<String, String> DESCRIPTIONS = descriptions();
+
+  private static Map<String, String> descriptions() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("batchSize", "examples per micro-batch: scored together, then learnt");
+    d.put(
+        "maxWaitMillis",
+        "longest an example waits in a MicroBatcher before a partial batch is flushed");
+    d.put("learningRate", "Adam step size of the deep part's dense parameters");
+    d.put("embeddingLearningRate", "step size of the embedding rows' optimizer");
+    d.put(
+        "rowOptimizer",
+        "the embedding rows' optimizer: adagrad (per coordinate, n += g², e −= η·g / (sqrt(n) + ε))"
+            + " or adam (row-sparse lazy Adam)");
+    d.put(
+        "updateBatch",
+        "online: examples per optimizer step of the deep part; a scored micro-batch is learnt in"
+            + " parts of this size, each with its replayed examples; 0: one step per micro-batch");
+    d.put("beta1", "Adam's first-moment decay");
+    d.put("beta2", "Adam's second-moment decay");
+    d.put("epsilon", "Adam's and AdaGrad's denominator term");
+    d.put(
+        "clipNorm",
+        "the global L2 norm of the deep part's gradients (dense and touched rows) is scaled down to"
+            + " at most this; 0 disables clipping");
+    d.put("weightDecay", "L2 coefficient added to the dense parameters' gradients (wd·w)");
+    d.put(
+        "embeddingL2",
+        "λ of the embedding penalty (λ/2)·‖e_r‖², applied to the rows a step touches only");
+    d.put(
+        "replaySize",
+        "online: recent examples kept for replay; each deep step adds replayRatio × as many drawn"
+            + " from them; 0 disables replay");
+    d.put("replayRatio", "online: replayed examples per fresh example in each deep step");
+    d.put("wideAlpha", "FTRL-Proximal α of the wide terms' bias, linear and cross weights");
+    d.put("wideBeta", "FTRL-Proximal β");
+    d.put("wideL1", "FTRL-Proximal λ1 (L1: weights with |z| ≤ λ1 are exactly 0)");
+    d.put("wideL2", "FTRL-Proximal λ2 (L2)");
+    d.put("factorLearningRate", "AdaGrad step size of the factorization machine's factors");
+    d.put("factorL2", "L2 coefficient on the factors' gradients (λ·v)");
+    d.put("epochs", "offline: the most passes over the training file");
+    d.put("patience", "offline: stop after this many epochs without a better validation AUC");
+    d.put(
+        "lrDecayFactor",
+        "offline: multiply the learning rates by this after an epoch without a better validation"
+            + " AUC");
+    d.put("minLearningRate", "offline: the decay stops here");
+    d.put(
+        "seed",
+        "seed of the engine's random numbers (initialisation, dropout), replay sampling and the"
+            + " shuffles");
+    return java.util.Collections.unmodifiableMap(d);
+  }
 
   /** The valid {@link #rowOptimizer()}s. */
   public static final java.util.List<String> ROW_OPTIMIZERS = java.util.List.of("adam", "adagrad");
@@ -117,8 +140,11 @@ public record TrainerConfig(
   }
 
   /**
-   * A builder holding the defaults (FuxiCTR's for the deep part: Adam 1e-3, clip 10, patience 2,
-   * decay 0.1).
+   * A builder holding the defaults. For online learning they were chosen on {@code ctrflow bench
+   * adapt}'s scenarios (docs/online-training.md): micro-batches of 256, AdaGrad embedding rows at
+   * 0.05, replay of the last 200,000 examples one for one, FTRL α 0.3 for wide terms; the dense
+   * parameters keep FuxiCTR's Adam 1e-3 and clip 10. The offline settings (patience 2, decay 0.1)
+   * are FuxiCTR's.
    */
   public static Builder builder() {
     return new Builder();
@@ -191,11 +217,11 @@ public record TrainerConfig(
 
   /** Mutable builder; {@link #build()} validates. */
   public static final class Builder {
-    private int batchSize = 1024;
+    private int batchSize = 256;
     private long maxWaitMillis = 200;
     private float learningRate = 1e-3f;
-    private float embeddingLearningRate = 1e-3f;
-    private String rowOptimizer = "adam";
+    private float embeddingLearningRate = 0.05f;
+    private String rowOptimizer = "adagrad";
     private int updateBatch = 0;
     private float beta1 = 0.9f;
     private float beta2 = 0.999f;
@@ -203,9 +229,9 @@ public record TrainerConfig(
     private float clipNorm = 10f;
     private float weightDecay = 0f;
     private float embeddingL2 = 0f;
-    private int replaySize = 0;
+    private int replaySize = 200_000;
     private float replayRatio = 1f;
-    private float wideAlpha = 0.1f;
+    private float wideAlpha = 0.3f;
     private float wideBeta = 1f;
     private float wideL1 = 0f;
     private float wideL2 = 0f;

@@ -4,14 +4,14 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * Implemented by a {@link org.ctrflow.models.blocks.CtrModelBlock} that learns more than the
- * trainer's gradient step does: state written from labelled examples (a neural memory), auxiliary
- * objectives, and fast updates between slow steps. {@link OnlineTrainer} calls these on its
+ * trainer's gradient step does: state written from labelled examples (a neural memory), modules it
+ * fits itself, and fast updates between slow steps. {@link OnlineTrainer} calls these on its
  * training thread, holding the JVM-wide gradient-collector lock, so an implementation may open its
  * own {@code GradientCollector} in {@link #scoreThenAdapt} and {@link #endStep()} (never in the
  * others: the trainer's is open around the forward and backward).
  *
  * <p>One training step is: {@link #beginStep} (labels), the block's training forward, the trainer's
- * objective plus {@link #auxiliaryLoss()}, one backward, the optimizer update, {@link #endStep()}.
+ * objective, one backward, the optimizer update, {@link #endStep()}.
  */
 public interface TrainingHooks {
 
@@ -21,14 +21,6 @@ public interface TrainingHooks {
    * @param labels (B, 1) float on the step's manager, valid until {@link #endStep()}
    */
   void beginStep(NDArray labels);
-
-  /**
-   * Extra terms the trainer adds to its objective before the backward, built by the forward since
-   * {@link #beginStep}; null for none. Not part of the loss the trainer reports.
-   *
-   * @return a scalar in the step's graph, or null
-   */
-  NDArray auxiliaryLoss();
 
   /** After the optimizer update of the step; release the step's arrays here. */
   void endStep();

@@ -106,7 +106,7 @@ class CtrModelConfigTest {
   void factoryListsTheValidNames() {
     assertThatThrownBy(() -> CtrModels.create(CtrModelConfig.frappe("deepfm", 100)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown model 'deepfm'; valid names: finalmlp, dualmlp, dnn");
+        .hasMessage("unknown model 'deepfm'; valid names: finalmlp, dualmlp, dnn, ftrl, fm");
   }
 
   /** Trainable parameters of the Frappe models on the 5,382-row table, printed for the record. */

@@ -18,9 +18,13 @@ import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.blocks.CtrModels;
 import org.ctrflow.models.features.FeatureSchemas;
 import org.ctrflow.models.snapshot.SnapshotFormatException.Reason;
+import org.ctrflow.models.training.OnlineTrainer;
+import org.ctrflow.models.training.TrainerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ModelDeltaTest {
 
@@ -214,7 +218,7 @@ class ModelDeltaTest {
       rows.set(3);
       byte[] bytes = ModelDelta.capture(V2, 1, block, rows).toBytes();
       assertThatThrownBy(() -> ModelDelta.fromBytes(SnapshotFixtures.withInt(bytes, 4, 9)))
-          .hasMessage("unknown model delta format version 9; this build reads version 1");
+          .hasMessage("unknown model delta format version 9; this build reads version 1 to 2");
       // The touched row's last value sits just before the digest.
       byte[] nan =
           SnapshotFixtures.resealed(
@@ -229,6 +233,116 @@ class ModelDeltaTest {
       assertThatThrownBy(() -> ModelDelta.capture(V2, 2, block, rows))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("baseVersion must be in [1, 2), was 2");
+    }
+  }
+
+  /**
+   * Models with wide terms (FinalMLP with all three kinds, FTRL, the factorization machine): the
+   * delta carries the touched rows of every row table, and the served model it makes scores exactly
+   * as the trainer does.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"finalmlp", "ftrl", "fm"})
+  void aDeltaCarriesTheTouchedRowsOfEveryRowTable(String model) throws Exception {
+    CtrModelConfig config =
+        SnapshotFixtures.small(model, 6000, 4)
+            .withOptions(
+                model.equals("finalmlp")
+                    ? java.util.Map.of(
+                        "wide.linear", "true",
+                        "wide.crosses", "all",
+                        "wide.cross-rows", "5003",
+                        "wide.factors", "3")
+                    : java.util.Map.of("wide.cross-rows", "5003"));
+    ModelInfo v1 = new ModelInfo(model, 1, 1_000L);
+    ModelInfo v2 = new ModelInfo(model, 2, 2_000L);
+    try (NDManager scope = manager.newSubManager();
+        OnlineTrainer trainer =
+            new OnlineTrainer(config, TrainerConfig.builder().batchSize(64).seed(3).build())) {
+      Random random = new Random(11);
+      train(trainer, random, 2);
+      ModelSnapshot.Loaded base =
+          ModelSnapshot.read(ModelSnapshot.write(v1, FRAPPE, trainer.block()), scope);
+      trainer.clearTouched();
+      train(trainer, random, 2);
+      BitSet touched = trainer.touchedRowsSinceClear();
+      ModelDelta delta =
+          ModelDelta.fromBytes(ModelDelta.capture(v2, 1, trainer.block(), touched).toBytes());
+      CtrModelBlock next = delta.applyTo(base.info(), base.block(), scope);
+
+      assertThat(delta.touchedRowCount()).isEqualTo(touched.cardinality());
+      long firstWideRow = trainer.block().hasDeepPart() ? 6000 : 0;
+      // Rows of the linear, cross and factor tables, after the embedding table's.
+      assertThat(touched.nextSetBit((int) firstWideRow)).isNotNegative();
+      long[] rows = new long[64 * 10];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = random.nextInt(5392);
+      }
+      NDArray x = scope.create(rows, new ai.djl.ndarray.types.Shape(64, 10));
+      float[] expected = new float[64];
+      double[] fromTrainer = trainer.predict(rows, 64);
+      for (int i = 0; i < 64; i++) {
+        expected[i] = (float) fromTrainer[i];
+      }
+      assertThat(next.predict(x).toFloatArray()).containsExactly(expected);
+    }
+  }
+
+  /** Deltas written before the format had several row tables (version 1) still apply. */
+  @Test
+  void aVersion1DeltaStillApplies() throws Exception {
+    try (NDManager scope = manager.newSubManager()) {
+      CtrModelBlock trainer =
+          SnapshotFixtures.trained(SnapshotFixtures.small("dnn", 6000, 4), scope);
+      ModelSnapshot.Loaded base =
+          ModelSnapshot.read(ModelSnapshot.write(V1, FRAPPE, trainer), scope);
+      BitSet touched = perturb(trainer, 6000, 5, new Random(5));
+      // Version 1's body: identity, dense tensors, then the one table's name, width, rows.
+      List<Pair<String, Parameter>> parameters = Tensors.parameters(trainer);
+      Parameter table = trainer.embeddingTable();
+      int[] ids = touched.stream().toArray();
+      float[] all = table.getArray().toFloatArray();
+      float[] values = new float[ids.length * 4];
+      for (int i = 0; i < ids.length; i++) {
+        System.arraycopy(all, ids[i] * 4, values, i * 4, 4);
+      }
+      Framing.Writer out =
+          new Framing.Writer(
+                  ModelDelta.MAGIC, 1, 4L * (Tensors.floatCount(trainer)) + 4L * ids.length)
+              .putString(V2.modelName())
+              .putLong(1)
+              .putLong(2)
+              .putLong(V2.createdAtMillis())
+              .putInt(parameters.size() - 1);
+      for (Pair<String, Parameter> p : parameters) {
+        if (p.getValue() != table) {
+          Tensors.write(out, Tensors.of(p.getKey(), p.getValue().getArray()));
+        }
+      }
+      byte[] v1 =
+          out.putString(Tensors.nameOf(trainer, table))
+              .putInt(4)
+              .putInt(ids.length)
+              .putInts(ids)
+              .putFloats(values)
+              .seal();
+      CtrModelBlock next = ModelDelta.fromBytes(v1).applyTo(base.info(), base.block(), scope);
+      NDArray x = SnapshotFixtures.indices(scope, 32, 6000);
+      assertThat(next.predict(x).toFloatArray()).containsExactly(trainer.predict(x).toFloatArray());
+    }
+  }
+
+  private static void train(OnlineTrainer trainer, Random random, int batches) {
+    for (int b = 0; b < batches; b++) {
+      long[] rows = new long[64 * 10];
+      for (int i = 0; i < rows.length; i++) {
+        rows[i] = random.nextInt(5392);
+      }
+      float[] labels = new float[64];
+      for (int i = 0; i < 64; i++) {
+        labels[i] = random.nextBoolean() ? 1f : 0f;
+      }
+      trainer.scoreThenTrain(rows, 64, labels, null);
     }
   }
 

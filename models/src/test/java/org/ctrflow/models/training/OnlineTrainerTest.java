@@ -47,8 +47,15 @@ class OnlineTrainerTest {
         0f);
   }
 
+  /** Lazy Adam rows and no replay: the step the tests below compute by hand. */
   static TrainerConfig.Builder trainer() {
-    return TrainerConfig.builder().batchSize(BATCH).learningRates(1e-2f).clipNorm(0f).seed(7);
+    return TrainerConfig.builder()
+        .batchSize(BATCH)
+        .learningRates(1e-2f)
+        .rowOptimizer("adam")
+        .replay(0, 1f)
+        .clipNorm(0f)
+        .seed(7);
   }
 
   /** Rows in [0, 20): the table's upper half is never touched. */
@@ -102,6 +109,56 @@ class OnlineTrainerTest {
       }
       t.clearTouched();
       assertThat(t.touchedRowsSinceClear().isEmpty()).isTrue();
+    }
+  }
+
+  /**
+   * AdaGrad rows from a zero accumulator: n = g², so each touched coordinate moves by lr·g / (|g| +
+   * ε), a full step of lr against its gradient's sign, however small the gradient; untouched rows
+   * keep their values.
+   */
+  @Test
+  void adagradRowsTakeAFullFirstStepPerCoordinate() {
+    Random random = new Random(1);
+    long[] rows = lowRows(random);
+    float lr = 0.05f;
+    try (OnlineTrainer t =
+        new OnlineTrainer(
+            model("finalmlp"),
+            trainer().rowOptimizer("adagrad").embeddingLearningRate(lr).epsilon(1e-10f).build())) {
+      float[] before = table(t);
+      t.train(rows, BATCH, labels(random), null);
+      float[] after = table(t);
+      BitSet touched = new BitSet();
+      Arrays.stream(rows).forEach(r -> touched.set((int) r));
+      int moved = 0;
+      for (int i = 0; i < before.length; i++) {
+        float change = Math.abs(after[i] - before[i]);
+        if (touched.get(i / 4)) {
+          assertThat(change).as("coordinate %d", i).isCloseTo(lr, within(1e-4f));
+          moved++;
+        } else {
+          assertThat(change).isZero();
+        }
+      }
+      assertThat(moved).isEqualTo(touched.cardinality() * 4);
+    }
+  }
+
+  /** updateBatch 8 on a micro-batch of 32: four deep steps, each on the next 8 examples. */
+  @Test
+  void aMicroBatchIsLearntInStepsOfTheUpdateBatch() {
+    Random random = new Random(2);
+    try (OnlineTrainer parts =
+            new OnlineTrainer(model("finalmlp"), trainer().updateBatch(8).build());
+        OnlineTrainer whole = new OnlineTrainer(model("finalmlp"), trainer().build())) {
+      long[] rows = lowRows(random);
+      float[] labels = labels(random);
+      assertThat(parts.scoreThenTrain(rows, BATCH, labels, null))
+          .containsExactly(whole.scoreThenTrain(rows, BATCH, labels, null));
+      assertThat(parts.steps()).isEqualTo(4);
+      assertThat(whole.steps()).isEqualTo(1);
+      assertThat(table(parts)).isNotEqualTo(table(whole));
     }
   }
 

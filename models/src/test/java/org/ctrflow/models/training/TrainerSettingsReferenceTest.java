@@ -1,0 +1,49 @@
+package org.ctrflow.models.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import org.ctrflow.connectors.testing.GeneratedDocs;
+import org.ctrflow.models.blocks.ModelOptions;
+import org.ctrflow.models.blocks.WideOptions;
+import org.junit.jupiter.api.Test;
+
+/** docs/online-training.md lists every trainer setting and wide-terms option as declared. */
+class TrainerSettingsReferenceTest {
+
+  @Test
+  void everySettingIsDescribedAndTheTablesMatchTheDeclarations() throws Exception {
+    assertThat(
+            Arrays.stream(TrainerConfig.class.getRecordComponents()).map(RecordComponent::getName))
+        .as("every setting is described, in declaration order")
+        .containsExactlyElementsOf(TrainerConfig.DESCRIPTIONS.keySet());
+    JsonNode defaults = new ObjectMapper().valueToTree(TrainerConfig.builder().build());
+    StringBuilder table = new StringBuilder("| setting | default | meaning |\n|---|---|---|\n");
+    TrainerConfig.DESCRIPTIONS.forEach(
+        (key, meaning) ->
+            table
+                .append("| `")
+                .append(key)
+                .append("` | `")
+                .append(defaults.get(key).asText())
+                .append("` | ")
+                .append(meaning)
+                .append(" |\n"));
+    GeneratedDocs.assertSection("docs/online-training.md", "trainer-settings", table.toString());
+
+    StringBuilder wide = new StringBuilder("| option | default | meaning |\n|---|---|---|\n");
+    for (ModelOptions.Key key : WideOptions.KEYS) {
+      wide.append("| `")
+          .append(key.name())
+          .append("` | `")
+          .append(key.defaultValue())
+          .append("` | ")
+          .append(key.description())
+          .append(" |\n");
+    }
+    GeneratedDocs.assertSection("docs/online-training.md", "wide-options", wide.toString());
+  }
+}
