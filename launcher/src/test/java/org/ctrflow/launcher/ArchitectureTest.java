@@ -43,6 +43,8 @@ class ArchitectureTest {
         .isTrue();
     org.assertj.core.api.Assertions.assertThat(classes.containPackage("org.ctrflow.models.blocks"))
         .isTrue();
+    org.assertj.core.api.Assertions.assertThat(classes.containPackage("org.ctrflow.memnet"))
+        .isTrue();
   }
 
   @Test
@@ -75,7 +77,7 @@ class ArchitectureTest {
         .layer("Contracts")
         .definedBy("org.ctrflow.connectors..")
         .layer("Models")
-        .definedBy("org.ctrflow.models..", "org.ctrflow.memory..")
+        .definedBy("org.ctrflow.models..", "org.ctrflow.memnet..")
         .layer("Strategies")
         .definedBy("org.ctrflow.activelearning.strategies..")
         .layer("Jobs")
@@ -83,7 +85,7 @@ class ArchitectureTest {
         .layer("Serving")
         .definedBy("org.ctrflow.serving..")
         .layer("Queue")
-        .definedBy("org.ctrflow.activelearning.queue..")
+        .definedBy("org.ctrflow.labelqueue..")
         .layer("Launcher")
         .definedBy("org.ctrflow.launcher..")
         .whereLayer("Launcher")
@@ -106,7 +108,7 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "org.ctrflow.connectors..",
             "org.ctrflow.models..",
-            "org.ctrflow.memory..",
+            "org.ctrflow.memnet..",
             "org.ctrflow.activelearning.strategies..")
         .should()
         .dependOnClassesThat()
@@ -118,7 +120,7 @@ class ArchitectureTest {
   void servingAndQueueNeverSeeFlink() {
     noClasses()
         .that()
-        .resideInAnyPackage("org.ctrflow.serving..", "org.ctrflow.activelearning.queue..")
+        .resideInAnyPackage("org.ctrflow.serving..", "org.ctrflow.labelqueue..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("org.apache.flink..")
