@@ -40,6 +40,7 @@ public final class SupervisedProcess implements Worker {
   public SupervisedProcess(
       ProcessHandle running, Launch launch, Duration stopGrace, BooleanSupplier serves) {
     this.first = running;
+    this.current = running;
     this.launch = Objects.requireNonNull(launch, "launch");
     this.stopGrace = stopGrace;
     this.serves = Objects.requireNonNull(serves, "serves");
