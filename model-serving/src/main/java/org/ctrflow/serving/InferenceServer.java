@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.ctrflow.connectors.supervision.Supervisor;
 import org.ctrflow.models.snapshot.FeatureRow;
 import org.ctrflow.models.snapshot.Scores;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ public final class InferenceServer implements AutoCloseable {
   private final Map<String, RequestScorer> scorers;
   private final ServingMetrics metrics;
   private final ServingConfig config;
-  private final Workers workers;
+  private final Supervisor workers;
   private final RequestBodies bodies;
   private final Javalin app;
 
@@ -49,7 +50,7 @@ public final class InferenceServer implements AutoCloseable {
       Map<String, RequestScorer> scorers,
       ServingMetrics metrics,
       ServingConfig config,
-      Workers workers) {
+      Supervisor workers) {
     this.registry = registry;
     this.scorers = scorers;
     this.metrics = metrics;

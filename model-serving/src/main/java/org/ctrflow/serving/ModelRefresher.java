@@ -10,11 +10,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.InvalidEventException;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.kafka.KafkaClientProperties;
+import org.ctrflow.connectors.supervision.Supervisor;
+import org.ctrflow.connectors.supervision.Worker;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.models.snapshot.ModelUpdateFollower;
 import org.ctrflow.models.snapshot.ModelUpdateFollower.Outcome;
@@ -39,7 +42,7 @@ final class ModelRefresher implements AutoCloseable {
   private final Map<String, ModelUpdateFollower> followers;
   private final ServingMetrics metrics;
   private final ServingConfig config;
-  private final Workers workers;
+  private final Supervisor workers;
 
   /** Where to go on after a restart: the offset after the last event handled, by partition. */
   private final Map<TopicPartition, Long> positions = new HashMap<>();
@@ -47,14 +50,19 @@ final class ModelRefresher implements AutoCloseable {
   /** The consumer {@link #start()} connected, until the worker takes it. */
   private KafkaConsumer<byte[], byte[]> connected;
 
-  private SupervisedWorker worker;
+  private Supervisor.Supervised worker;
+
+  private volatile boolean running = true;
+
+  /** The consumer the worker polls, to wake on a stop. */
+  private volatile KafkaConsumer<byte[], byte[]> polling;
 
   ModelRefresher(
       ModelRegistry registry,
       Map<String, ModelUpdateFollower> followers,
       ServingMetrics metrics,
       ServingConfig config,
-      Workers workers) {
+      Supervisor workers) {
     this.registry = registry;
     this.followers = followers;
     this.metrics = metrics;
@@ -75,7 +83,7 @@ final class ModelRefresher implements AutoCloseable {
       return;
     }
     connected = connect();
-    worker = workers.start("model-refresher", this::pollLoop);
+    worker = workers.start("model-refresher", new Poller());
   }
 
   /** A consumer assigned every partition, at the saved positions (else at the beginning). */
@@ -118,20 +126,41 @@ final class ModelRefresher implements AutoCloseable {
     }
   }
 
-  private void pollLoop(SupervisedWorker self) {
+  /** The refresher's worker: polls until {@link #close()}, which wakes a poll in progress. */
+  private final class Poller implements Worker {
+    @Override
+    public void run(Runnable heartbeat) {
+      pollLoop();
+    }
+
+    @Override
+    public void stop() {
+      running = false;
+      KafkaConsumer<byte[], byte[]> consumer = polling;
+      if (consumer != null) {
+        consumer.wakeup();
+      }
+    }
+  }
+
+  private void pollLoop() {
     KafkaConsumer<byte[], byte[]> consumer = connected != null ? connected : connect();
     connected = null;
+    polling = consumer;
     Duration poll = Duration.ofMillis(config.get(ServingConfig.POLL_MILLIS));
     try {
-      while (self.running()) {
+      while (running) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(poll)) {
           accept(record);
           positions.put(
               new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
         }
       }
+    } catch (WakeupException stopped) {
+      // stop() woke the poll: the loop's end, not a failure.
     } finally {
-      // An interrupt (close, or a fault) leaves the flag set, which would fail the close.
+      polling = null;
+      // An interrupt (a fault) leaves the flag set, which would fail the close.
       Thread.interrupted();
       consumer.close(Duration.ofSeconds(5));
     }
@@ -247,8 +276,9 @@ final class ModelRefresher implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    running = false;
     if (worker != null) {
-      worker.close();
+      worker.close(Duration.ofSeconds(10));
     }
   }
 }

@@ -3,8 +3,10 @@ package org.ctrflow.serving;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ctrflow.connectors.supervision.Supervisor;
 import org.ctrflow.models.snapshot.DirectoryModelStore;
 import org.ctrflow.models.snapshot.ModelUpdateFollower;
 import org.slf4j.Logger;
@@ -20,17 +22,20 @@ public final class ModelServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelServer.class);
 
+  /** The longest wait between restarts of a worker (the backoff setting's upper bound). */
+  private static final Duration MAX_RESTART_BACKOFF = Duration.ofMinutes(1);
+
   private final ModelRegistry registry;
   private final ModelRefresher refresher;
   private final Map<String, RequestScorer> scorers = new LinkedHashMap<>();
   private final InferenceServer http;
-  private final Workers workers;
+  private final Supervisor workers;
   private final Device device;
 
   private ModelServer(ServingConfig config) {
     device = Devices.parse(config.get(ServingConfig.DEVICE), Engine.getInstance().getGpuCount());
     ServingMetrics metrics = new ServingMetrics();
-    workers = new Workers(metrics, config);
+    workers = workers(config, metrics);
     registry = new ModelRegistry(config.modelNames(), config.get(ServingConfig.WARM_VERSIONS));
     DirectoryModelStore store =
         new DirectoryModelStore(Path.of(config.get(ServingConfig.MODEL_STORE)));
@@ -43,6 +48,20 @@ public final class ModelServer implements AutoCloseable {
     }
     refresher = new ModelRefresher(registry, followers, metrics, config, workers);
     http = new InferenceServer(registry, scorers, metrics, config, workers);
+  }
+
+  /**
+   * The server's supervisor: a failed worker restarts after {@code worker-restart-backoff-ms},
+   * doubling for every failure in a row up to a minute; restarts and states go to the metrics.
+   */
+  static Supervisor workers(ServingConfig config, ServingMetrics metrics) {
+    Duration first = Duration.ofMillis(config.get(ServingConfig.WORKER_RESTART_BACKOFF_MILLIS));
+    Supervisor workers =
+        new Supervisor(
+            new Supervisor.Backoff(first, MAX_RESTART_BACKOFF),
+            w -> metrics.workerRestarts.labelValues(w).inc());
+    metrics.watchWorkers(workers::states);
+    return workers;
   }
 
   /**
@@ -92,6 +111,7 @@ public final class ModelServer implements AutoCloseable {
       for (RequestScorer scorer : scorers.values()) {
         scorer.close();
       }
+      workers.close(Duration.ofSeconds(10));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -1,6 +1,7 @@
 package org.ctrflow.serving;
 
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -11,6 +12,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.ctrflow.connectors.supervision.Supervisor;
+import org.ctrflow.connectors.supervision.Worker;
 import org.ctrflow.models.snapshot.FeatureRow;
 import org.ctrflow.models.snapshot.Scores;
 
@@ -24,6 +27,9 @@ import org.ctrflow.models.snapshot.Scores;
  */
 final class RequestScorer implements AutoCloseable {
 
+  /** How long a close waits for the batcher's pass in progress. */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
   private record Job(ModelHandle handle, List<FeatureRow> rows, CompletableFuture<Scores> result) {}
 
   private final String model;
@@ -35,9 +41,10 @@ final class RequestScorer implements AutoCloseable {
   private final BlockingQueue<Job> queue;
   private final Semaphore direct;
   private final GaugeDataPoint queued;
-  private final SupervisedWorker worker;
+  private final Supervisor.Supervised worker;
+  private volatile boolean running = true;
 
-  RequestScorer(String model, ServingConfig config, ServingMetrics metrics, Workers workers) {
+  RequestScorer(String model, ServingConfig config, ServingMetrics metrics, Supervisor workers) {
     this.model = model;
     this.batching = config.get(ServingConfig.BATCHING);
     this.maxRows = config.get(ServingConfig.MAX_BATCH_ROWS);
@@ -49,7 +56,7 @@ final class RequestScorer implements AutoCloseable {
     int capacity = config.get(ServingConfig.QUEUE_CAPACITY);
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.direct = new Semaphore(capacity);
-    this.worker = batching ? workers.start("batcher-" + model, this::batchLoop) : null;
+    this.worker = batching ? workers.start("batcher-" + model, new Batcher()) : null;
   }
 
   /**
@@ -78,7 +85,7 @@ final class RequestScorer implements AutoCloseable {
     Job job = new Job(handle, rows, new CompletableFuture<>());
     // Counted before the offer, so the batcher's decrement never precedes it.
     queued.inc();
-    if (!worker.running() || !queue.offer(job)) {
+    if (!running || !queue.offer(job)) {
       queued.dec();
       throw queueFull();
     }
@@ -91,12 +98,24 @@ final class RequestScorer implements AutoCloseable {
   }
 
   /**
-   * The batcher's loop. An interrupt ends it (by close, or a fault: then the supervisor restarts
-   * it); the jobs it had taken are failed, never left waiting.
+   * The batcher's loop, until {@link #close()}. A fault that ends it (an interrupt) fails the jobs
+   * it had taken, never leaves them waiting; the supervisor restarts it.
    */
-  private void batchLoop(SupervisedWorker self) throws InterruptedException {
+  private final class Batcher implements Worker {
+    @Override
+    public void run(Runnable heartbeat) throws InterruptedException {
+      batchLoop();
+    }
+
+    @Override
+    public void stop() {
+      running = false;
+    }
+  }
+
+  private void batchLoop() throws InterruptedException {
     List<Job> batch = new ArrayList<>();
-    while (self.running()) {
+    while (running) {
       try {
         Job first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
@@ -164,10 +183,11 @@ final class RequestScorer implements AutoCloseable {
   /** Stops the batcher; requests still queued get 429 with Retry-After. */
   @Override
   public void close() throws InterruptedException {
+    running = false;
     if (worker == null) {
       return;
     }
-    worker.close();
+    worker.close(CLOSE_TIMEOUT);
     Job left;
     while ((left = queue.poll()) != null) {
       queued.dec();

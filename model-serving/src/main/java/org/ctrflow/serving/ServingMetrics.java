@@ -2,12 +2,16 @@ package org.ctrflow.serving;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.ctrflow.connectors.supervision.Supervisor;
 
 /** The server's Prometheus metrics, on their own registry; {@link #scrape()} renders them. */
 final class ServingMetrics {
@@ -96,19 +100,23 @@ final class ServingMetrics {
                   + " bodies); max-inflight-bytes bounds it.")
           .register(registry);
 
-  final Gauge workerUp =
-      Gauge.builder()
-          .name("ctrflow_serving_worker_up")
-          .help("1 while a background worker runs, 0 while it waits to be restarted.")
-          .labelNames("worker")
-          .register(registry);
-
   final Counter workerRestarts =
       Counter.builder()
           .name("ctrflow_serving_worker_restarts_total")
           .help("Restarts of a background worker after it failed.")
           .labelNames("worker")
           .register(registry);
+
+  /** Registers {@code ctrflow_serving_worker_up}, read from the supervisor's worker states. */
+  void watchWorkers(Supplier<Map<String, Supervisor.State>> states) {
+    GaugeWithCallback.builder()
+        .name("ctrflow_serving_worker_up")
+        .help("1 while a background worker runs, 0 while it waits to be restarted.")
+        .labelNames("worker")
+        .callback(
+            cb -> states.get().forEach((w, s) -> cb.call(s == Supervisor.State.UP ? 1 : 0, w)))
+        .register(registry);
+  }
 
   String scrape() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.awaitility.Awaitility;
+import org.ctrflow.connectors.supervision.Supervisor;
 import org.ctrflow.connectors.testing.Ports;
 import org.ctrflow.models.snapshot.DirectoryModelStore;
 import org.ctrflow.models.snapshot.Servable;
@@ -55,7 +56,7 @@ class BackPressureTest {
               new DirectoryModelStore(store).get(URI.create(trainer.storeSnapshot().location())));
     }
     ServingMetrics metrics = new ServingMetrics();
-    Workers workers = new Workers(metrics, config);
+    Supervisor workers = ModelServer.workers(config, metrics);
     ExecutorService clients = Executors.newFixedThreadPool(REQUESTS);
     try (ModelRegistry registry = new ModelRegistry(List.of(MODEL), 1);
         RequestScorer scorer = new RequestScorer(MODEL, config, metrics, workers);

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.ctrflow.connectors.supervision.Supervisor;
+import org.ctrflow.connectors.supervision.Worker;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.labelqueue.hooks.HookDispatcher;
 import org.ctrflow.labelqueue.hooks.HookRegistry;
@@ -23,7 +25,6 @@ import org.ctrflow.labelqueue.publish.LabelPublisher;
 import org.ctrflow.labelqueue.publish.ParkedLabels;
 import org.ctrflow.labelqueue.store.QueueStore;
 import org.ctrflow.labelqueue.store.QueueStore.Family;
-import org.ctrflow.labelqueue.worker.Supervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +39,14 @@ public final class LabelQueueService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LabelQueueService.class);
 
+  /** A failed worker restarts after 0.5 s, doubling per failure in a row up to 30 s. */
+  static final Supervisor.Backoff WORKER_BACKOFF =
+      new Supervisor.Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+
   private final QueueStore store;
   private final TaskQueue queue;
   private final HookDispatcher dispatcher;
+  private final Map<String, Worker> workers = new LinkedHashMap<>();
   private final Supervisor supervisor;
   private final ApiServer server;
 
@@ -74,12 +80,13 @@ public final class LabelQueueService implements AutoCloseable {
     dispatcher =
         new HookDispatcher(
             hooks, targets, metrics, o.hookTimeout, o.hookBackoffBase, o.hookBackoffMax);
+    workers.put("request-ingestor", ingestor);
+    workers.put("label-publisher", publisher);
+    workers.put("hook-dispatcher", dispatcher);
+    workers.put("lease-reaper", new LeaseReaper(queue));
     supervisor =
-        new Supervisor(o.workerStallTimeout, w -> metrics.workerRestarts.labelValues(w).inc())
-            .add("request-ingestor", ingestor)
-            .add("label-publisher", publisher)
-            .add("hook-dispatcher", dispatcher)
-            .add("lease-reaper", new LeaseReaper(queue));
+        new Supervisor(
+            WORKER_BACKOFF, o.workerStallTimeout, w -> metrics.workerRestarts.labelValues(w).inc());
     metrics.watch(
         queue::counts,
         () -> store.count(Family.HOOK_OUTBOX),
@@ -115,7 +122,7 @@ public final class LabelQueueService implements AutoCloseable {
 
   /** Starts everything; returns once the HTTP server listens. */
   public LabelQueueService start() {
-    supervisor.start();
+    workers.forEach(supervisor::start);
     server.start();
     LOG.info("labeling queue listening on port {}", server.port());
     return this;

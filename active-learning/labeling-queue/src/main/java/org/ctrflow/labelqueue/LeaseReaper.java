@@ -1,6 +1,6 @@
 package org.ctrflow.labelqueue;
 
-import org.ctrflow.labelqueue.worker.Worker;
+import org.ctrflow.connectors.supervision.Worker;
 
 /** Once a second, returns ended leases to pending and expires tasks past their TTL. */
 final class LeaseReaper implements Worker {

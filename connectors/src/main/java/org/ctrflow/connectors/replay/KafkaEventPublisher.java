@@ -3,6 +3,7 @@ package org.ctrflow.connectors.replay;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,12 +35,26 @@ public final class KafkaEventPublisher implements EventPublisher {
   private final Serializer<Click> clickSerializer = EventSerde.CLICK.serializer();
   private final KafkaProducer<String, byte[]> producer;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
+  private final Consumer<String> impressionAcknowledged;
 
   public KafkaEventPublisher(String bootstrap, String topicPrefix) {
     this(bootstrap, topicPrefix, DEFAULT_TIMEOUT);
   }
 
   public KafkaEventPublisher(String bootstrap, String topicPrefix, Duration timeout) {
+    this(bootstrap, topicPrefix, timeout, id -> {});
+  }
+
+  /**
+   * @param impressionAcknowledged called with an impression's id once the broker acknowledged it
+   *     (on the producer's I/O thread: keep it short)
+   */
+  public KafkaEventPublisher(
+      String bootstrap,
+      String topicPrefix,
+      Duration timeout,
+      Consumer<String> impressionAcknowledged) {
+    this.impressionAcknowledged = impressionAcknowledged;
     this.bootstrap = bootstrap;
     this.timeout = timeout;
     this.impressionTopic = Topic.IMPRESSIONS.name(topicPrefix);
@@ -88,6 +103,8 @@ public final class KafkaEventPublisher implements EventPublisher {
           (metadata, e) -> {
             if (e != null) {
               failure.compareAndSet(null, e);
+            } else if (topic.equals(impressionTopic)) {
+              impressionAcknowledged.accept(key);
             }
           });
     } catch (KafkaException e) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.ctrflow.connectors.kafka.BrokerProbe;
 import org.ctrflow.connectors.kafka.KafkaBrokerConfig;
+import org.ctrflow.connectors.supervision.Signals;
 
 /**
  * A single-node KRaft broker in a child JVM ({@code kafka.Kafka}, as {@code ctrflow kafka start}
@@ -76,19 +77,7 @@ public final class ChildKafkaBroker implements AutoCloseable {
   }
 
   private void signal(String name) throws IOException, InterruptedException {
-    Process kill =
-        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-            .redirectErrorStream(true)
-            .start();
-    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-      throw new IOException(
-          "kill -"
-              + name
-              + " "
-              + process.pid()
-              + " failed: "
-              + new String(kill.getInputStream().readAllBytes()));
-    }
+    Signals.send(process.pid(), name);
   }
 
   /** The last lines of the broker's log, for failure messages. */

@@ -57,10 +57,16 @@ public final class FlinkConfigFiles {
     c.put("state.backend.type", "rocksdb");
     c.put("execution.checkpointing.dir", "file://" + layout.checkpoints());
     c.put("execution.checkpointing.savepoint-dir", "file://" + layout.savepoints());
-    // Flink's default with checkpointing on is to restart forever; a broken job should stop.
-    c.put("restart-strategy.type", "fixed-delay");
-    c.put("restart-strategy.fixed-delay.attempts", 3);
-    c.put("restart-strategy.fixed-delay.delay", "10 s");
+    // Flink's default with checkpointing on is to restart forever; a broken job should stop, but
+    // a job that ran well for a while should survive the next broker stall or TaskManager loss
+    // too (a fixed count of attempts over the job's life does not). The policy of k8s/base/flink.
+    c.put("restart-strategy.type", "exponential-delay");
+    c.put("restart-strategy.exponential-delay.initial-backoff", "1 s");
+    c.put("restart-strategy.exponential-delay.max-backoff", "1 min");
+    c.put("restart-strategy.exponential-delay.backoff-multiplier", 2.0);
+    c.put("restart-strategy.exponential-delay.reset-backoff-threshold", "10 min");
+    c.put("restart-strategy.exponential-delay.jitter-factor", 0.1);
+    c.put("restart-strategy.exponential-delay.attempts-before-reset-backoff", 10);
     c.put("io.tmp.dirs", layout.tmp().toString());
     c.put("web.tmpdir", layout.tmp().toString());
     c.put("web.upload.dir", layout.uploads().toString());

@@ -72,6 +72,9 @@ public final class StandaloneFlinkCluster {
   private final String classpath;
   private final PrintWriter progress;
 
+  /** The TaskManager's JVM settings of the last start, for {@link #startTaskManager()}. */
+  private ResourceParams taskManagerParams;
+
   /**
    * @param classpath the cluster JVMs' class path: the launcher's, holding Flink's jars
    * @param progress where start-up steps are reported
@@ -122,6 +125,7 @@ public final class StandaloneFlinkCluster {
         ResourceParams.compute(layout.conf(), classpath);
     ResourceParams jm = params.get(ResourceParams.Kind.GET_JM_RESOURCE_PARAMS);
     ResourceParams tm = params.get(ResourceParams.Kind.GET_TM_RESOURCE_PARAMS);
+    taskManagerParams = tm;
     try {
       Process jobManager = launch(Role.JOBMANAGER, StandaloneSessionClusterEntrypoint.class, jm);
       Process taskManager = launch(Role.TASKMANAGER, TaskManagerRunner.class, tm);
@@ -132,6 +136,20 @@ public final class StandaloneFlinkCluster {
       stop();
       throw e;
     }
+  }
+
+  /**
+   * Starts a TaskManager again, as the last {@link #start} did, beside the running JobManager (the
+   * one before it died); it registers with the JobManager and offers its slots to the jobs that
+   * wait for them. Returns at once.
+   *
+   * @throws IllegalStateException before this cluster was started
+   */
+  public ProcessHandle startTaskManager() throws IOException {
+    if (taskManagerParams == null) {
+      throw new IllegalStateException("the cluster was not started by this launcher");
+    }
+    return launch(Role.TASKMANAGER, TaskManagerRunner.class, taskManagerParams).toHandle();
   }
 
   /** Stops the TaskManager, then the JobManager. Returns whether anything was running. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ctrflow.connectors.generator.DriftScript;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.launcher.StateDirOption;
 import picocli.CommandLine.Command;
@@ -51,7 +52,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--cluster",
       description =
-          "Run the jobs on a standalone session cluster (own JVMs) instead of a MiniCluster.")
+          "Run every part in a JVM of its own, as deployed: the broker, a standalone session"
+              + " cluster (JobManager, TaskManager) instead of a MiniCluster, the model server and"
+              + " the labeling queue; a part that dies is started again, the JobManager excepted.")
   boolean cluster;
 
   @Option(
@@ -112,6 +115,33 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Prefix of the demo's topics (default: ${DEFAULT-VALUE}).")
   String topicPrefix;
 
+  @Option(
+      names = KafkaClientProperties.OPTION,
+      paramLabel = "FILE",
+      description =
+          "Java properties file of extra Kafka client settings for the jobs, the labeling queue"
+              + " and the model server, e.g. shorter client timeouts.")
+  Path kafkaProperties;
+
+  @Option(
+      names = "--faults",
+      description =
+          "With --cluster: once the loop is warm, freeze the broker (SIGSTOP) for --broker-pause,"
+              + " then kill -9 the TaskManager, the labeling queue and the model server in turn,"
+              + " each after the loop recovered by itself; then stop feeding, check that every"
+              + " acknowledged event, label and request is in its topic exactly once, print the"
+              + " counts, write faults.json and end (--duration, if given, caps the run).")
+  boolean faults;
+
+  @Option(
+      names = "--broker-pause",
+      defaultValue = "75s",
+      paramLabel = "TIME",
+      description =
+          "How long --faults freezes the broker; longer than the clients' timeouts (Kafka's"
+              + " defaults are 30-60 s) (default: ${DEFAULT-VALUE}).")
+  String brokerPause;
+
   @Override
   public Integer call() throws Exception {
     DemoSettings settings = settings();
@@ -146,6 +176,13 @@ public final class DemoCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--dashboard-port must be 0..65535, e.g. 8088");
       }
       DriftScript.parse(drift);
+      if (faults && !cluster) {
+        throw new IllegalArgumentException(
+            "--faults needs --cluster: it kills processes, and only there is every part one");
+      }
+      if (kafkaProperties != null) {
+        KafkaClientProperties.load(kafkaProperties);
+      }
       return new DemoSettings(
           stateDir.resolve(),
           duration == null ? null : parseDuration("--duration", duration),
@@ -159,7 +196,10 @@ public final class DemoCommand implements Callable<Integer> {
           !noAutoLabel,
           parseDuration("--label-delay", labelDelay),
           dashboardPort,
-          topicPrefix);
+          topicPrefix,
+          kafkaProperties == null ? null : kafkaProperties.toAbsolutePath(),
+          faults,
+          parseDuration("--broker-pause", brokerPause));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.ctrflow.connectors.kafka.KafkaClientProperties;
 
 /**
  * The three Flink jobs of the loop and the arguments the demo gives them: short windows and
@@ -30,7 +31,11 @@ final class DemoJobs {
     String interval = CHECKPOINT_INTERVAL.toSeconds() + "s";
     String models = String.join(",", s.models());
     List<String> common =
-        List.of("--bootstrap-servers", bootstrap, "--topic-prefix", s.topicPrefix());
+        new java.util.ArrayList<>(
+            List.of("--bootstrap-servers", bootstrap, "--topic-prefix", s.topicPrefix()));
+    if (s.kafkaProperties() != null) {
+      common.addAll(List.of(KafkaClientProperties.OPTION, s.kafkaProperties().toString()));
+    }
     return List.of(
         new Job(
             "label-join job",

@@ -11,23 +11,23 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ctrflow.connectors.generator.DriftScript;
 import org.ctrflow.connectors.generator.GeneratorConfig;
-import org.ctrflow.connectors.kafka.EmbeddedKafkaBroker;
-import org.ctrflow.connectors.kafka.KafkaBrokerConfig;
 import org.ctrflow.connectors.kafka.TopicAdmin;
 import org.ctrflow.connectors.replay.KafkaEventPublisher;
+import org.ctrflow.connectors.supervision.Supervisor.Supervised;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.launcher.demo.StatusBoard.State;
+import org.ctrflow.launcher.demo.StopList.Stoppable;
 import org.ctrflow.launcher.labelqueue.QueueClasspath;
 import org.ctrflow.models.features.FeatureSchema;
-import org.ctrflow.serving.ModelServer;
-import org.ctrflow.serving.ServingConfig;
 
 /**
  * One run of {@code ctrflow demo}: starts every part in dependency order (broker and topics,
  * dashboard, Flink and the three jobs, model server, labeling queue, watchers, labeler, feeder),
  * each registered on a {@link StopList} the moment it runs, then ticks the status board once a
- * second until the duration ends or Ctrl-C; stops everything, last started first, prints the
- * summary and writes it as {@code summary.json} in the run directory.
+ * second until the duration ends, Ctrl-C, or (with {@code --faults}) the {@link FaultRun} ends;
+ * stops everything, last started first, prints the summary and writes it as {@code summary.json} in
+ * the run directory. The child processes (the queue; with {@code --cluster} also the broker, the
+ * TaskManager and the model server) and the feeder are {@link RestartingParts}.
  */
 final class DemoRun {
 
@@ -36,6 +36,15 @@ final class DemoRun {
   private static final int SCORE_EVERY = 4;
   private static final Duration JOB_CHECK = Duration.ofSeconds(5);
   private static final Duration QUIET_LINE_EVERY = Duration.ofSeconds(5);
+  private static final Duration PART_STOP = Duration.ofSeconds(40);
+
+  /** Component names on the status board, and of the supervised parts. */
+  static final String BROKER = "kafka";
+
+  static final String TASK_MANAGER = FlinkRuntime.TASK_MANAGER;
+  static final String QUEUE = "labeling queue";
+  static final String SERVER = "model server";
+  static final String FEEDER = "feeder";
 
   private final DemoSettings settings;
   private final PrintWriter out;
@@ -48,7 +57,9 @@ final class DemoRun {
   private StopList stops;
   private RunDirectory run;
   private FlinkRuntime flink;
-  private StreamFeeder feeder;
+  private RestartingParts parts;
+  private final LoopAudit audit;
+  private FaultRun faults;
   private DriftMarks drifts;
   private long startedNanos = System.nanoTime();
   private volatile long upNanos;
@@ -57,6 +68,7 @@ final class DemoRun {
     this.settings = settings;
     this.out = out;
     this.err = err;
+    this.audit = new LoopAudit(settings.faults());
   }
 
   private long eventsPublished() {
@@ -91,12 +103,10 @@ final class DemoRun {
 
   private void startEverything() throws Exception {
     String prefix = settings.topicPrefix();
+    parts = new RestartingParts();
+    stops.add("restarting parts", parts::close);
     step("Kafka broker");
-    EmbeddedKafkaBroker kafka =
-        EmbeddedKafkaBroker.start(KafkaBrokerConfig.onFreePorts(run.sub("kafka")), false);
-    stops.add("Kafka broker", kafka::close);
-    String bootstrap = kafka.bootstrapServers();
-    board.component("kafka", State.UP, bootstrap + " (in this JVM)", null);
+    String bootstrap = KafkaRuntime.start(settings.sessionCluster(), run, parts, stops, board);
     try (TopicAdmin admin = TopicAdmin.connect(bootstrap)) {
       admin.createTopics(Topic.specs(prefix));
     }
@@ -104,17 +114,18 @@ final class DemoRun {
     // The queue's JVM boots while the rest starts; it is waited for before the labeler needs it.
     step("labeling queue (own JVM)");
     LabelQueueProcess queue =
-        LabelQueueProcess.launch(
+        LabelQueueProcess.create(
             QueueClasspath.home(),
             bootstrap,
             prefix,
             DemoPorts.preferred(8090),
             run.sub("label-queue").resolve("data"),
+            settings.kafkaProperties(),
             run.log("label-queue"),
             run.pidFile("label-queue"));
-    stops.add("labeling queue", queue::close);
-    board.component(
-        "labeling queue", State.STARTING, "pid " + queue.handle().pid(), queue.url().toString());
+    Supervised queueProcess = queue.supervise(parts);
+    stops.add("labeling queue", () -> queueProcess.close(PART_STOP));
+    parts.report(board);
 
     DashboardServer dashboard =
         new DashboardServer(DemoPorts.preferred(settings.dashboardPort()), board::snapshot).start();
@@ -125,13 +136,14 @@ final class DemoRun {
 
     TopicWatcher watcher = new TopicWatcher(board, bootstrap, prefix, prefix + "-training").start();
     stops.add("topic watcher", watcher::close);
-    ScoreTraffic traffic = new ScoreTraffic(bootstrap, prefix, board);
+    ScoreTraffic traffic =
+        new ScoreTraffic(bootstrap, prefix, board, audit::scoreRequestAcknowledged);
     stops.add("score traffic", traffic::close);
 
     step(settings.sessionCluster() ? "Flink session cluster" : "Flink MiniCluster");
     flink =
         settings.sessionCluster()
-            ? FlinkRuntime.sessionCluster(run.sub("flink"), err)
+            ? FlinkRuntime.sessionCluster(run.sub("flink"), err, parts)
             : FlinkRuntime.miniCluster(run.sub("flink-checkpoints"));
     stops.add("Flink", flink::close);
     board.link("Flink web UI", flink.restUrl().toString());
@@ -158,33 +170,29 @@ final class DemoRun {
     // "Catching up on a backlog").
     step("feeding " + DemoFeeds.describe(settings));
     GeneratorConfig generator = DemoFeeds.generator(settings);
-    feed =
-        new TrackingPublisher(
-            new KafkaEventPublisher(bootstrap, prefix), truth, SCORE_EVERY, traffic);
+    feed = new TrackingPublisher(truth, SCORE_EVERY, traffic);
     stops.add("event publisher", feed::close);
-    feeder = new StreamFeeder(DemoFeeds.source(settings, generator), feed).start();
-    stops.add("feeder", feeder::close);
+    StreamFeeder feeder =
+        new StreamFeeder(
+            DemoFeeds.source(settings, generator),
+            feed,
+            () ->
+                new KafkaEventPublisher(
+                    bootstrap,
+                    prefix,
+                    KafkaEventPublisher.DEFAULT_TIMEOUT,
+                    audit::impressionAcknowledged));
+    Supervised feeding = parts.worker(FEEDER, feeder, DemoFeeds.describe(settings));
+    stops.add("feeder", () -> feeding.close(PART_STOP));
     drifts = new DriftMarks(settings.synthetic() ? generator.drift() : DriftScript.none(), board);
-    board.component("feeder", State.UP, DemoFeeds.describe(settings), null);
 
     step("model server");
-    ModelServer server =
-        ModelServer.start(
-            ServingConfig.defaults()
-                .withText(ServingConfig.PORT.name(), Integer.toString(DemoPorts.preferred(8080)))
-                .withText(ServingConfig.BOOTSTRAP_SERVERS.name(), bootstrap)
-                .withText(ServingConfig.TOPIC_PREFIX.name(), prefix)
-                .withText(ServingConfig.MODEL_STORE.name(), modelStore.toString())
-                .withText(ServingConfig.MODELS.name(), settings.primaryModel()));
-    stops.add("model server", server::close);
-    URI serverUrl = URI.create("http://127.0.0.1:" + server.port() + "/");
-    board.component("model server", State.UP, serverUrl.toString(), serverUrl + "v2/health/ready");
+    URI serverUrl =
+        ModelServerRuntime.start(settings, bootstrap, modelStore, run, parts, stops, board);
     board.link("model server metrics", serverUrl + "metrics");
 
     traffic.probe(serverUrl, settings.primaryModel());
     queue.awaitReady();
-    board.component(
-        "labeling queue", State.UP, "pid " + queue.handle().pid(), queue.url().toString());
     board.link("labeler page", queue.labelerPage());
     board.link("labeling queue metrics", queue.url() + "metrics");
     out.println("ctrflow demo: labeler page at " + queue.labelerPage());
@@ -195,7 +203,8 @@ final class DemoRun {
                 truth,
                 board,
                 settings.labelDelay(),
-                settings.autoLabel())
+                settings.autoLabel(),
+                audit::labelAcknowledged)
             .start();
     stops.add("labeler", labeler::close);
     board.component(
@@ -205,6 +214,16 @@ final class DemoRun {
             ? "simulated, " + settings.labelDelay().toMillis() + " ms per label"
             : "off (--no-auto-label): label on the labeler page",
         null);
+    parts.report(board);
+    if (settings.faults()) {
+      Stoppable stopFeeding =
+          () -> {
+            feeding.close(PART_STOP);
+            labeler.close();
+          };
+      faults =
+          FaultRun.start(settings, parts, board, audit, traffic, stopFeeding, bootstrap, run, out);
+    }
   }
 
   private void step(String what) {
@@ -234,8 +253,9 @@ final class DemoRun {
       }
       board.tick();
       drifts.check(feed.impressions());
-      if (feeder.failure() != null) {
-        board.component("feeder", State.FAILED, feeder.failure().getMessage(), null);
+      parts.report(board);
+      if (faults != null && faults.done()) {
+        break;
       }
       long now = System.nanoTime();
       if (now >= nextJobCheck) {
@@ -254,6 +274,10 @@ final class DemoRun {
     }
     if (terminal) {
       err.println();
+    }
+    if (faults != null && !faults.done()) {
+      board.component(
+          FaultRun.COMPONENT, State.FAILED, "the run ended before the fault drill did", null);
     }
     jobs.check();
     return board.snapshot().components().stream().noneMatch(c -> c.state() == State.FAILED);

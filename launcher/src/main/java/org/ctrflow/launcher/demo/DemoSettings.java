@@ -20,6 +20,10 @@ import java.util.List;
  * @param labelDelay how long the simulated labeler takes per label
  * @param dashboardPort the dashboard's port, 0 for any free one
  * @param topicPrefix the topics' prefix
+ * @param kafkaProperties extra Kafka client settings for the jobs, the queue and the model server,
+ *     or null
+ * @param faults whether to run the fault drill ({@link FaultDrill}) and check the counts after it
+ * @param brokerPause how long the fault drill freezes the broker
  */
 record DemoSettings(
     Path stateDir,
@@ -34,7 +38,10 @@ record DemoSettings(
     boolean autoLabel,
     Duration labelDelay,
     int dashboardPort,
-    String topicPrefix) {
+    String topicPrefix,
+    Path kafkaProperties,
+    boolean faults,
+    Duration brokerPause) {
 
   String primaryModel() {
     return models.get(0);

@@ -14,6 +14,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.ctrflow.connectors.supervision.Supervisor.Supervised;
 import org.ctrflow.launcher.cluster.ClusterSettings;
 import org.ctrflow.launcher.cluster.FlinkRestClient;
 import org.ctrflow.launcher.cluster.StandaloneFlinkCluster;
@@ -30,6 +31,11 @@ final class FlinkRuntime implements AutoCloseable {
   private static final Duration SESSION_START_TIMEOUT = Duration.ofMinutes(2);
   private static final int MINI_SLOTS = 8;
   private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(20);
+
+  /** The TaskManager's name on the status board, and its supervised process's. */
+  static final String TASK_MANAGER = "TaskManager";
+
+  private static final Duration TASK_MANAGER_STOP_GRACE = Duration.ofSeconds(20);
 
   private final URI restUrl;
   private final AutoCloseable stop;
@@ -68,9 +74,13 @@ final class FlinkRuntime implements AutoCloseable {
     return new FlinkRuntime(rest, cluster, List.of());
   }
 
-  /** The standalone session cluster, its state and PID files under {@code dir}. */
-  static FlinkRuntime sessionCluster(java.nio.file.Path dir, PrintWriter progress)
-      throws Exception {
+  /**
+   * The standalone session cluster, its state and PID files under {@code dir}. Its TaskManager is
+   * one of the {@code parts}: started again when it dies, as Kubernetes restarts a TaskManager pod,
+   * so the jobs get their slots back and restore from their last checkpoint.
+   */
+  static FlinkRuntime sessionCluster(
+      java.nio.file.Path dir, PrintWriter progress, RestartingParts parts) throws Exception {
     java.nio.file.Path jobJar = SubmitCommand.defaultJar();
     if (!java.nio.file.Files.isRegularFile(jobJar)) {
       throw new IOException(
@@ -91,7 +101,22 @@ final class FlinkRuntime implements AutoCloseable {
             ClusterSettings.memory("3g", "--tm-memory"));
     cluster.start(settings, SESSION_START_TIMEOUT);
     URI rest = URI.create("http://127.0.0.1:" + settings.restPort() + "/");
-    return new FlinkRuntime(rest, cluster::stop, List.of(jobJar.toUri().toURL().toString()));
+    Supervised taskManager =
+        parts.process(
+            TASK_MANAGER,
+            cluster.status().taskManager().orElseThrow(),
+            cluster::startTaskManager,
+            TASK_MANAGER_STOP_GRACE,
+            () -> true,
+            "own JVM",
+            rest.toString());
+    AutoCloseable stop =
+        () -> {
+          // No restart of the TaskManager the stop below ends.
+          taskManager.close(TASK_MANAGER_STOP_GRACE.multipliedBy(2));
+          cluster.stop();
+        };
+    return new FlinkRuntime(rest, stop, List.of(jobJar.toUri().toURL().toString()));
   }
 
   URI restUrl() {

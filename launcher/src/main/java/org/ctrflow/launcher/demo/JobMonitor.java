@@ -11,8 +11,7 @@ import org.ctrflow.launcher.cluster.FlinkRestClient;
  */
 final class JobMonitor {
 
-  private static final List<String> COMPONENTS =
-      List.of("label-join job", "training job", "scoring job");
+  static final List<String> COMPONENTS = List.of("label-join job", "training job", "scoring job");
   private static final List<String> PREFIXES =
       List.of("ctrflow label-join", "ctrflow training", "ctrflow scoring");
 

@@ -54,7 +54,13 @@ final class ScoreTraffic implements Consumer<Impression>, AutoCloseable {
   private Thread probe;
   private volatile String lastServingError;
 
-  ScoreTraffic(String bootstrap, String prefix, StatusBoard board) {
+  private final Consumer<String> acknowledged;
+
+  /**
+   * @param acknowledged called with a score request's id once the broker acknowledged it
+   */
+  ScoreTraffic(String bootstrap, String prefix, StatusBoard board, Consumer<String> acknowledged) {
+    this.acknowledged = acknowledged;
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "ctrflow-demo-score-requests");
@@ -78,7 +84,12 @@ final class ScoreTraffic implements Consumer<Impression>, AutoCloseable {
             impression.features(),
             impression.numericFeatures());
     producer.send(
-        new ProducerRecord<>(topic, request.key(), EventSerde.SCORE_REQUEST.serialize(request)));
+        new ProducerRecord<>(topic, request.key(), EventSerde.SCORE_REQUEST.serialize(request)),
+        (metadata, e) -> {
+          if (e == null) {
+            acknowledged.accept(request.requestId());
+          }
+        });
     requests.incrementAndGet();
   }
 

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A labeler that needs no person: leases tasks from the labeling queue, thinks for {@code delay} (a
@@ -27,12 +28,20 @@ final class SimulatedLabeler implements AutoCloseable {
   private final AtomicLong skipped = new AtomicLong();
   private final Thread thread;
   private volatile Exception lastError;
+  private final Consumer<String> acknowledged;
 
   /**
    * @param label whether to label at all; false only reads the statistics
+   * @param acknowledged called with a sample id once the queue acknowledged its label
    */
   SimulatedLabeler(
-      QueueClient queue, GroundTruth truth, StatusBoard board, Duration delay, boolean label) {
+      QueueClient queue,
+      GroundTruth truth,
+      StatusBoard board,
+      Duration delay,
+      boolean label,
+      Consumer<String> acknowledged) {
+    this.acknowledged = acknowledged;
     this.queue = queue;
     this.truth = truth;
     this.board = board;
@@ -92,6 +101,7 @@ final class SimulatedLabeler implements AutoCloseable {
     OptionalInt answer = truth.label(id);
     if (answer.isPresent()) {
       queue.label(id, answer.getAsInt());
+      acknowledged.accept(id);
       labeled.incrementAndGet();
       board.labelAnswered();
     } else {

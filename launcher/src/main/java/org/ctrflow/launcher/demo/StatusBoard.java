@@ -197,6 +197,18 @@ final class StatusBoard {
     return labelTimes.size();
   }
 
+  /** Whether each of the named components is up. */
+  synchronized boolean allUp(java.util.Collection<String> names) {
+    return names.stream()
+        .allMatch(n -> components.containsKey(n) && components.get(n).state() == State.UP);
+  }
+
+  /** Examples {@code model} learned from, by its last training report; 0 before one. */
+  synchronized long examplesTrained(String model) {
+    ModelProgress p = models.get(model);
+    return p == null ? 0 : p.examplesTrained();
+  }
+
   /** The whole state, for the JSON endpoint, the status line and the summary. */
   synchronized DemoStatus snapshot() {
     long now = clock.getAsLong();

@@ -9,11 +9,13 @@ import org.ctrflow.connectors.replay.EventPublisher;
 /**
  * Wraps the publisher the generator or the replay writes to: remembers each impression's outcome
  * for the simulated labeler, counts events for the status line, and hands every {@code
- * scoreEvery}-th impression to the score traffic (the same features a live caller would send).
+ * scoreEvery}-th impression to the score traffic (the same features a live caller would send). The
+ * publisher it wraps is replaced by {@link #connect} when the feeder reconnects to Kafka; its
+ * counts go on.
  */
 final class TrackingPublisher implements EventPublisher {
 
-  private final EventPublisher delegate;
+  private volatile EventPublisher delegate;
   private final GroundTruth truth;
   private final int scoreEvery;
   private final Consumer<Impression> scoreRequests;
@@ -23,18 +25,26 @@ final class TrackingPublisher implements EventPublisher {
   /**
    * @param scoreEvery every how many impressions one is also scored, >= 1
    */
-  TrackingPublisher(
-      EventPublisher delegate,
-      GroundTruth truth,
-      int scoreEvery,
-      Consumer<Impression> scoreRequests) {
+  TrackingPublisher(GroundTruth truth, int scoreEvery, Consumer<Impression> scoreRequests) {
     if (scoreEvery < 1) {
       throw new IllegalArgumentException("scoreEvery must be >= 1, was " + scoreEvery);
     }
-    this.delegate = delegate;
     this.truth = truth;
     this.scoreEvery = scoreEvery;
     this.scoreRequests = scoreRequests;
+  }
+
+  /** Publishes to {@code publisher} from now on; closes the one before, which failed. */
+  void connect(EventPublisher publisher) {
+    EventPublisher old = delegate;
+    delegate = publisher;
+    if (old != null) {
+      try {
+        old.close();
+      } catch (RuntimeException failedAlready) {
+        // It is replaced because it failed.
+      }
+    }
   }
 
   @Override
@@ -69,6 +79,9 @@ final class TrackingPublisher implements EventPublisher {
 
   @Override
   public void close() {
-    delegate.close();
+    EventPublisher current = delegate;
+    if (current != null) {
+      current.close();
+    }
   }
 }

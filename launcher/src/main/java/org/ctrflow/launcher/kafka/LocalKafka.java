@@ -21,7 +21,7 @@ import org.ctrflow.launcher.process.PidFile;
  * from the launcher's class path, with its state in {@code <state dir>/kafka}: {@code data/},
  * {@code server.properties}, {@code kafka.pid} and {@code kafka.log}.
  */
-final class LocalKafka {
+public final class LocalKafka {
 
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
@@ -30,12 +30,12 @@ final class LocalKafka {
   private final Path dir;
   private final PidFile pidFile;
 
-  LocalKafka(Path stateDir) {
+  public LocalKafka(Path stateDir) {
     this.dir = stateDir.resolve("kafka");
     this.pidFile = new PidFile(dir.resolve("kafka.pid"));
   }
 
-  Path dataDir() {
+  public Path dataDir() {
     return dir.resolve("data");
   }
 
@@ -69,7 +69,8 @@ final class LocalKafka {
    * Starts the broker and waits until it answers. Returns its process; on failure the child is
    * stopped and the exception says why, with the end of its log.
    */
-  ProcessHandle start(KafkaBrokerConfig config, String heap, boolean fresh) throws IOException {
+  public ProcessHandle start(KafkaBrokerConfig config, String heap, boolean fresh)
+      throws IOException {
     if (fresh) {
       config.deleteDataDir();
     }

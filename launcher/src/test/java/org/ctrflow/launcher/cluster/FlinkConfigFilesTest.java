@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +59,13 @@ class FlinkConfigFilesTest {
         "file://" + layout.checkpoints(), config.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
     assertEquals(
         "file://" + layout.savepoints(), config.get(CheckpointingOptions.SAVEPOINT_DIRECTORY));
-    assertEquals("fixed-delay", config.get(RestartStrategyOptions.RESTART_STRATEGY));
-    assertEquals(3, config.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS));
+    assertEquals("exponential-delay", config.get(RestartStrategyOptions.RESTART_STRATEGY));
+    assertEquals(
+        10, config.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS));
+    assertEquals(
+        Duration.ofMinutes(10),
+        config.get(
+            RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD));
     assertEquals(String.join(" ", opts), config.get(CoreOptions.FLINK_JVM_OPTIONS));
     assertEquals(
         List.of("ai.djl."), config.get(CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL));

@@ -26,8 +26,12 @@ import org.junit.jupiter.api.Timeout;
  * The issue's acceptance run: {@code ctrflow demo --duration 90s} from the packaged distribution
  * (launcher jar + lib, the labeling queue's jar + lib) in a child JVM, as {@code bin/ctrflow} runs
  * it. While it runs, headless Chromium checks the live dashboard's charts (skipped without
- * Chromium); after it ends, its summary and the process table are checked. The same run with {@code
- * --cluster} checks the session-cluster mode.
+ * Chromium); after it ends, its summary and the process table are checked. The same loop with
+ * {@code --cluster --faults} checks the session-cluster mode, every part a process of its own,
+ * through the fault drill: the broker frozen for longer than its clients' timeouts, then a kill -9
+ * of the TaskManager, the labeling queue and the model server in turn; the loop must recover by
+ * itself each time, and afterwards every acknowledged event, label and request must be in its topic
+ * exactly once.
  */
 @Timeout(900)
 class DemoIT {
@@ -53,16 +57,96 @@ class DemoIT {
     run("demo-it", RUN, List.of(), true);
   }
 
+  /** Longer than every client timeout of {@link #SHORT_TIMEOUTS}. */
+  private static final Duration BROKER_PAUSE = Duration.ofSeconds(30);
+
   /**
-   * {@code --cluster}: the same loop with the jobs on the standalone session cluster (own
-   * JobManager and TaskManager JVMs, the shaded job jar shipped with each job); no dashboard check.
+   * Kafka client timeouts for the jobs, the queue and the model server, a few seconds instead of
+   * Kafka's 30-60 s defaults, so that a short freeze of the broker outlasts them.
+   */
+  private static final String SHORT_TIMEOUTS =
+      """
+      request.timeout.ms=5000
+      default.api.timeout.ms=10000
+      max.block.ms=10000
+      delivery.timeout.ms=15000
+      """;
+
+  /** The fault drill's own bound; --duration only caps a drill that hangs. */
+  private static final Duration FAULT_RUN_CAP = Duration.ofMinutes(8);
+
+  /**
+   * {@code --cluster --faults}: the same loop with the jobs on the standalone session cluster (own
+   * JobManager and TaskManager JVMs, the shaded job jar shipped with each job), the broker and the
+   * model server in JVMs of their own too, through the fault drill; no dashboard check.
    */
   @Test
-  void theSessionClusterModeRunsTheSameLoop() throws Exception {
-    run("demo-cluster-it", Duration.ofSeconds(60), List.of("--cluster"), false);
+  void theSessionClusterModeRunsTheSameLoopAndRecoversFromFaults() throws Exception {
+    Path timeouts = HOME.resolve("launcher/target/demo-faults-kafka.properties");
+    Files.writeString(timeouts, SHORT_TIMEOUTS, StandardCharsets.UTF_8);
+    Path state =
+        run(
+            "demo-cluster-it",
+            FAULT_RUN_CAP,
+            List.of(
+                "--cluster",
+                "--faults",
+                "--kafka-properties",
+                timeouts.toString(),
+                "--broker-pause",
+                BROKER_PAUSE.toSeconds() + "s"),
+            false);
+    checkFaults(newestRun(state));
   }
 
-  private void run(String name, Duration length, List<String> extra, boolean checkDashboard)
+  /** The drill's report: every fault recovered from, everything acknowledged there once. */
+  private static void checkFaults(Path run) throws Exception {
+    String json = Files.readString(run.resolve("faults.json"), StandardCharsets.UTF_8);
+    System.out.println("DemoIT faults.json: " + json);
+    JsonNode r = new ObjectMapper().readTree(json);
+    assertThat(r.path("failure").isNull())
+        .as("the drill's failure: %s", r.path("failure"))
+        .isTrue();
+    assertThat(r.path("steps")).hasSize(4);
+    JsonNode c = r.path("counts");
+    for (String zero :
+        List.of(
+            "impressionsMissing",
+            "impressionsDuplicated",
+            "examplesDuplicated",
+            "examplesMissing",
+            "labelsMissing",
+            "labelsDuplicated",
+            "humanExamplesMissing",
+            "predictionsMissing",
+            "predictionsDuplicated")) {
+      assertThat(c.path(zero).asLong()).as(zero).isZero();
+    }
+    for (String positive :
+        List.of(
+            "impressionsAcknowledged",
+            "impressionsPastHorizon",
+            "labelsAcknowledged",
+            "scoreRequestsAcknowledged",
+            "servedOverHttp")) {
+      assertThat(c.path(positive).asLong()).as(positive).isPositive();
+    }
+    assertThat(c.path("examplesTrained").asLong())
+        .as("examples trained, against the examples in their topic")
+        .isEqualTo(c.path("examplesInTopic").asLong());
+    assertThat(c.path("labelsPublished").asLong()).isEqualTo(c.path("labelsAcknowledged").asLong());
+    assertThat(c.path("predictions").asLong())
+        .isEqualTo(c.path("scoreRequestsAcknowledged").asLong());
+    assertThat(r.path("addsUp").asBoolean()).isTrue();
+    for (String killed : List.of("TaskManager", "labeling queue", "model server")) {
+      assertThat(r.path("restarts").path(killed).asInt())
+          .as("restarts of the %s", killed)
+          .isPositive();
+    }
+  }
+
+  /** Runs the demo and checks it; returns its state directory. */
+  private Path run(String name, Duration length, List<String> extra, boolean checkDashboard)
       throws Exception {
     Path jar = HOME.resolve("launcher/target/ctrflow.jar");
     Path lib = HOME.resolve("launcher/target/lib");
@@ -129,6 +213,7 @@ class DemoIT {
       }
       System.out.println("DemoIT " + name + " phases: " + String.join("; ", phases));
     }
+    return state;
   }
 
   /**

@@ -36,7 +36,10 @@ class DemoJobsTest {
         true,
         Duration.ofSeconds(1),
         0,
-        "ctrflow");
+        "ctrflow",
+        null,
+        false,
+        Duration.ofSeconds(75));
   }
 
   @Test

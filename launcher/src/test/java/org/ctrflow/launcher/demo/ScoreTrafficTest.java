@@ -58,7 +58,7 @@ class ScoreTrafficTest {
     server.start();
     StatusBoard board = new StatusBoard(System::currentTimeMillis, () -> 0, 100);
     try {
-      try (ScoreTraffic traffic = new ScoreTraffic(bootstrap, prefix, board)) {
+      try (ScoreTraffic traffic = new ScoreTraffic(bootstrap, prefix, board, id -> {})) {
         traffic.accept(impression("before-probe"));
         traffic.probe(
             URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"), "finalmlp");

@@ -70,16 +70,18 @@ class SimulatedLabelerTest {
     PidFile pid = new PidFile(dir.resolve("queue.pid"));
     ProcessHandle child;
     SimulatedLabeler labeler;
-    try (LabelQueueProcess queue =
-        LabelQueueProcess.launch(
+    LabelQueueProcess queue =
+        LabelQueueProcess.create(
             QUEUE_HOME,
             bootstrap,
             prefix,
             Ports.freeLoopbackPort(),
             dir.resolve("queue"),
+            null,
             dir.resolve("queue.log"),
-            pid)) {
-      child = queue.handle();
+            pid);
+    child = queue.start();
+    try {
       queue.awaitReady();
       labeler =
           new SimulatedLabeler(
@@ -87,7 +89,8 @@ class SimulatedLabelerTest {
                   truth,
                   board,
                   Duration.ofMillis(50),
-                  true)
+                  true,
+                  id -> {})
               .start();
       try {
         await()
@@ -99,6 +102,8 @@ class SimulatedLabelerTest {
       } finally {
         labeler.close();
       }
+    } finally {
+      PidFile.terminate(child, LabelQueueProcess.STOP_GRACE);
     }
     assertThat(child.isAlive()).isFalse();
     assertThat(pid.liveProcess()).isEmpty();

@@ -14,8 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.ctrflow.connectors.supervision.Worker;
 import org.ctrflow.labelqueue.QueueMetrics;
-import org.ctrflow.labelqueue.worker.Worker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

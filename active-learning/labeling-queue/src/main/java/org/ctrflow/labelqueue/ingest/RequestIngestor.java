@@ -18,10 +18,10 @@ import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.InvalidEventException;
 import org.ctrflow.connectors.events.LabelRequest;
 import org.ctrflow.connectors.kafka.KafkaClientProperties;
+import org.ctrflow.connectors.supervision.Worker;
 import org.ctrflow.labelqueue.QueueMetrics;
 import org.ctrflow.labelqueue.TaskQueue;
 import org.ctrflow.labelqueue.TaskRules;
-import org.ctrflow.labelqueue.worker.Worker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
