@@ -42,8 +42,8 @@ final class AdaptBenchCommand implements Callable<Integer> {
       names = "--scenarios",
       split = ",",
       description =
-          "Scenarios, comma-separated (default: all): frappe-file, frappe-new-users,"
-              + " frappe-new-items, drift, drift-harsh, criteo-sample, avazu-sample.")
+          "Scenarios, comma-separated: frappe-file, frappe-new-users, frappe-new-items, drift,"
+              + " drift-harsh, criteo-sample, avazu-sample.")
   List<String> scenarios = AdaptScenarios.NAMES;
 
   @Option(
@@ -51,15 +51,14 @@ final class AdaptBenchCommand implements Callable<Integer> {
       description = {
         "A variant: LABEL=MODEL, LABEL=MODEL@CONFIG.json or LABEL=MODEL@{json}, the config as",
         "for 'prequential --config' ({\"model\": {...}, \"trainer\": {...}}) over each scenario's",
-        "defaults; repeat for several (default: ftrl, fm, finalmlp, hybrid)."
+        "defaults; repeat for several."
       })
   List<String> variants = List.of("ftrl=ftrl", "fm=fm", "finalmlp=finalmlp", "hybrid=hybrid");
 
   @Option(
       names = "--seeds",
       defaultValue = "3",
-      description =
-          "Seeds of the re-ordered and generated streams, 1 to N (default: ${DEFAULT-VALUE}).")
+      description = "Seeds of the re-ordered and generated streams: 1 to N.")
   int seeds;
 
   @Option(
@@ -70,18 +69,18 @@ final class AdaptBenchCommand implements Callable<Integer> {
   @Option(
       names = "--user-group",
       defaultValue = "20",
-      description = "New users per group in frappe-new-users (default: ${DEFAULT-VALUE}).")
+      description = "New users per group in frappe-new-users.")
   int userGroup;
 
   @Option(
       names = "--item-group",
       defaultValue = "80",
-      description = "New items per group in frappe-new-items (default: ${DEFAULT-VALUE}).")
+      description = "New items per group in frappe-new-items.")
   int itemGroup;
 
   @Option(
       names = "--datasets",
-      description = "The datasets folder (default: ../shared/datasets beside the checkout).")
+      description = "The datasets folder; unset: ../shared/datasets beside the checkout.")
   Path datasets;
 
   @Option(names = "--plot", description = "Folder for one SVG of windowed log loss per scenario.")

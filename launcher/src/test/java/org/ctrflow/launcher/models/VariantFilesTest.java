@@ -13,8 +13,8 @@ import org.ctrflow.models.training.TrainerConfig;
 import org.junit.jupiter.api.Test;
 
 /**
- * The variant files of docs/online-training/ stay valid overrides of the Frappe preset, and
- * {@code defaults.json} spells out exactly the online defaults, as that page says.
+ * The variant files of docs/online-training/ stay valid overrides of the Frappe preset, and {@code
+ * defaults.json} spells out exactly the online defaults, as that page says.
  */
 class VariantFilesTest {
 
