@@ -20,6 +20,8 @@ import java.util.List;
  * @param labelDelay how long the simulated labeler takes per label
  * @param dashboardPort the dashboard's port, 0 for any free one
  * @param topicPrefix the topics' prefix
+ * @param schemaFile a feature schema replacing the dataset preset ({@code dataset} is then {@code
+ *     schema}), or null
  */
 record DemoSettings(
     Path stateDir,
@@ -34,7 +36,8 @@ record DemoSettings(
     boolean autoLabel,
     Duration labelDelay,
     int dashboardPort,
-    String topicPrefix) {
+    String topicPrefix,
+    Path schemaFile) {
 
   String primaryModel() {
     return models.get(0);

@@ -60,6 +60,13 @@ public final class BenchCommand {
     Size size = Size.FRAPPE;
 
     @Option(
+        names = "--schema",
+        description =
+            "A feature schema JSON file: benchmark the model sized for it (as prequential"
+                + " --schema trains it) instead of --size.")
+    Path schemaFile;
+
+    @Option(
         names = "--model",
         description = "finalmlp, dualmlp, dnn, memnet or hybrid (default: ${DEFAULT-VALUE}).")
     String model = "finalmlp";
@@ -101,10 +108,20 @@ public final class BenchCommand {
         }
       }
       PrintWriter out = spec.commandLine().getOut();
+      if (schemaFile != null && spec.commandLine().getParseResult().hasMatchedOption("--size")) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "give --size or --schema, not both");
+      }
       CtrModelConfig config =
-          size == Size.CRITEO
-              ? CtrModelConfig.criteoSized(model)
-              : CtrModelConfig.frappe(model, 5_392);
+          schemaFile != null
+              ? schemaModel()
+              : size == Size.CRITEO
+                  ? CtrModelConfig.criteoSized(model)
+                  : CtrModelConfig.frappe(model, 5_392);
+      String sizeName =
+          schemaFile != null
+              ? SchemaSetup.read(schemaFile).name()
+              : size.name().toLowerCase(java.util.Locale.ROOT);
       out.printf(
           "%-7s %-9s %6s %14s %16s %14s %8s%n",
           "size", "model", "batch", "train/s", "score+train/s", "predict/s", "RSS MB");
@@ -132,7 +149,7 @@ public final class BenchCommand {
                   : rate(out, "predict", batch, s -> trainer.predict(inputs.rows(s), batch));
           out.printf(
               "%-7s %-9s %6d %14s %16s %14s %8d%n",
-              size.name().toLowerCase(java.util.Locale.ROOT),
+              sizeName,
               model,
               batch,
               perSecond(train),
@@ -143,6 +160,14 @@ public final class BenchCommand {
         }
       }
       return 0;
+    }
+
+    private CtrModelConfig schemaModel() {
+      try {
+        return SchemaSetup.resolve(SchemaSetup.read(schemaFile), model, true, null).model();
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+      }
     }
 
     /**

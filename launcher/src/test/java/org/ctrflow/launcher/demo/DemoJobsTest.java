@@ -36,7 +36,8 @@ class DemoJobsTest {
         true,
         Duration.ofSeconds(1),
         0,
-        "ctrflow");
+        "ctrflow",
+        null);
   }
 
   @Test
