@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.ctrflow.connectors.replay.DatasetLayout;
 import org.ctrflow.connectors.replay.DatasetRow;
 import org.ctrflow.connectors.replay.TimeFormat;
@@ -226,7 +228,11 @@ public final class SchemaInference {
     return field(p, FieldSpec.hashed(p.name, buckets), "closed, many values");
   }
 
-  /** The two categorical fields with the most distinct values, in schema order, a gate each. */
+  /**
+   * A gate each for the user and the item, FinalMLP's convention: a field named like a user (user,
+   * uid) drives gate 1 and one named like an item (item, movie, product, adgroup, sku) gate 2;
+   * without such names, the categorical fields with the most distinct values, in schema order.
+   */
   private static List<List<String>> gates(List<Decision> decisions) {
     List<Decision> categorical =
         decisions.stream()
@@ -235,12 +241,29 @@ public final class SchemaInference {
                     d.field().isPresent()
                         && d.field().get().encoding() instanceof CategoricalEncoding)
             .toList();
-    List<Decision> top =
-        categorical.stream()
-            .sorted(Comparator.comparingLong(Decision::distinct).reversed())
-            .limit(2)
-            .toList();
-    return categorical.stream().filter(top::contains).map(d -> List.of(d.column())).toList();
+    Optional<Decision> user = named(categorical, USER_NAMES);
+    Optional<Decision> item = named(categorical, ITEM_NAMES);
+    List<Decision> chosen = new ArrayList<>();
+    user.ifPresent(chosen::add);
+    item.filter(i -> !chosen.contains(i)).ifPresent(chosen::add);
+    categorical.stream()
+        .sorted(Comparator.comparingLong(Decision::distinct).reversed())
+        .filter(d -> !chosen.contains(d))
+        .limit(2 - chosen.size())
+        .forEach(chosen::add);
+    if (user.isEmpty() && item.isEmpty()) {
+      chosen.sort(Comparator.comparingInt(categorical::indexOf));
+    }
+    return chosen.stream().map(d -> List.of(d.column())).toList();
+  }
+
+  private static final Pattern USER_NAMES = Pattern.compile(".*(user|uid).*");
+  private static final Pattern ITEM_NAMES = Pattern.compile(".*(item|movie|product|adgroup|sku).*");
+
+  private static Optional<Decision> named(List<Decision> fields, Pattern names) {
+    return fields.stream()
+        .filter(d -> names.matcher(d.column().toLowerCase(Locale.ROOT)).matches())
+        .findFirst();
   }
 
   private static Decision field(ColumnProfile p, FieldSpec field, String reason) {
