@@ -1,8 +1,10 @@
 package org.ctrflow.connectors.formats;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 import org.ctrflow.connectors.events.Event;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.InvalidEventException;
@@ -128,11 +130,13 @@ public final class EventFormat implements Serializable {
                     new IllegalArgumentException(
                         "the event mapping has no '" + name + "' section, which this job reads"));
     int maxBytes = serde.maxBytes();
-    var tree =
-        kind == Kind.JSON
-            ? new JsonRecords()
-            : (java.util.function.Function<byte[], com.fasterxml.jackson.databind.JsonNode>)
-                new AvroRecords(new SchemaRegistry(registryUrl))::read;
+    Function<byte[], JsonNode> tree;
+    if (kind == Kind.JSON) {
+      tree = new JsonRecords();
+    } else {
+      AvroRecords avro = new AvroRecords(new SchemaRegistry(registryUrl));
+      tree = avro::read;
+    }
     return value -> {
       if (value == null || value.length == 0) {
         throw new InvalidEventException("$", "payload is empty");
