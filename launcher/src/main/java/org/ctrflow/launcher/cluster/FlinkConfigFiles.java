@@ -61,6 +61,10 @@ public final class FlinkConfigFiles {
     c.put("restart-strategy.type", "fixed-delay");
     c.put("restart-strategy.fixed-delay.attempts", 3);
     c.put("restart-strategy.fixed-delay.delay", "10 s");
+    // RPC answers within 10 s by default; on a loaded two-core machine the dispatcher took longer
+    // to accept a second job while the first one took its first checkpoint, and the submission
+    // failed with an AskTimeoutException.
+    c.put("pekko.ask.timeout", "60 s");
     c.put("io.tmp.dirs", layout.tmp().toString());
     c.put("web.tmpdir", layout.tmp().toString());
     c.put("web.upload.dir", layout.uploads().toString());

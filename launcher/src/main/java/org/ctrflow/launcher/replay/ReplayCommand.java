@@ -72,6 +72,13 @@ public final class ReplayCommand implements Callable<Integer> {
       description = "csv: columns read as numbers; all others are categorical.")
   List<String> numericColumns = List.of();
 
+  @Option(
+      names = "--ignore-file-times",
+      description =
+          "Give every row an event time from --base-time and --interval-ms, also rows with their"
+              + " own (csv time column): an old file replayed as a live stream.")
+  boolean ignoreFileTimes;
+
   @Option(names = "--limit", description = "Replay at most this many rows.")
   long limit = Long.MAX_VALUE;
 
@@ -119,6 +126,13 @@ public final class ReplayCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ReplayOptions options = options();
     DatasetLayout layout = layout();
+    if (ignoreFileTimes && layout.csv().timeColumn() != null) {
+      layout =
+          new DatasetLayout(
+              layout.format(),
+              layout.libFmFields(),
+              layout.csv().withTimeColumn(null, layout.csv().timeFormat()));
+    }
     ConsoleProgress progress =
         new ConsoleProgress(
             err, ConsoleProgress.stderrIsTerminal(), limit == Long.MAX_VALUE ? 0 : limit);
