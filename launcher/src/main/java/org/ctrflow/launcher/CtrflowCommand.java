@@ -10,6 +10,7 @@ import org.ctrflow.launcher.models.BenchCommand;
 import org.ctrflow.launcher.models.PrequentialCommand;
 import org.ctrflow.launcher.models.TrainOfflineCommand;
 import org.ctrflow.launcher.replay.ReplayCommand;
+import org.ctrflow.launcher.schema.SchemaCommand;
 import org.ctrflow.launcher.submit.StopCommand;
 import org.ctrflow.launcher.submit.SubmitCommand;
 import org.ctrflow.serving.ServeCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
       StopCommand.class,
       ReplayCommand.class,
       GenerateCommand.class,
+      SchemaCommand.class,
       TrainOfflineCommand.class,
       PrequentialCommand.class,
       BenchCommand.class,

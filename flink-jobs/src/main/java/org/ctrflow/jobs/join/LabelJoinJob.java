@@ -21,7 +21,9 @@ import org.ctrflow.connectors.events.Event;
 import org.ctrflow.connectors.events.HumanLabel;
 import org.ctrflow.connectors.events.Impression;
 import org.ctrflow.connectors.events.LabeledExample;
+import org.ctrflow.connectors.formats.EventFormat;
 import org.ctrflow.connectors.topics.Topic;
+import org.ctrflow.jobs.kafka.EventFormatOptions;
 import org.ctrflow.jobs.kafka.EventParser;
 import org.ctrflow.jobs.kafka.KafkaEvents;
 import org.ctrflow.jobs.kafka.RawRecord;
@@ -55,7 +57,9 @@ public final class LabelJoinJob {
   private final Sink<LabeledExample> examples;
   private final Sink<DeadLetter> deadLetters;
   private final LabelJoinOptions.Settings settings;
+  private final EventFormat format;
 
+  /** The job reading ctrflow's JSON events. */
   public LabelJoinJob(
       Source<RawRecord, ?, ?> impressions,
       Source<RawRecord, ?, ?> clicks,
@@ -63,6 +67,21 @@ public final class LabelJoinJob {
       Sink<LabeledExample> examples,
       Sink<DeadLetter> deadLetters,
       LabelJoinOptions.Settings settings) {
+    this(impressions, clicks, humanLabels, examples, deadLetters, settings, EventFormat.ctrflow());
+  }
+
+  /**
+   * @param format how impressions and clicks are written; human labels are always ctrflow JSON
+   */
+  public LabelJoinJob(
+      Source<RawRecord, ?, ?> impressions,
+      Source<RawRecord, ?, ?> clicks,
+      Source<RawRecord, ?, ?> humanLabels,
+      Sink<LabeledExample> examples,
+      Sink<DeadLetter> deadLetters,
+      LabelJoinOptions.Settings settings,
+      EventFormat format) {
+    this.format = format;
     this.impressions = impressions;
     this.clicks = clicks;
     this.humanLabels = humanLabels;
@@ -89,12 +108,24 @@ public final class LabelJoinJob {
   public Outputs build(StreamExecutionEnvironment env) {
     env.getConfig().enableObjectReuse();
     SingleOutputStreamOperator<Impression> parsedImpressions =
-        parse(env, impressions, eventTimeWatermarks(), Impression.class, "impressions");
+        parse(
+            env,
+            impressions,
+            eventTimeWatermarks(Impression.class),
+            Impression.class,
+            format,
+            "impressions");
     SingleOutputStreamOperator<Click> parsedClicks =
-        parse(env, clicks, eventTimeWatermarks(), Click.class, "clicks");
+        parse(env, clicks, eventTimeWatermarks(Click.class), Click.class, format, "clicks");
     SingleOutputStreamOperator<HumanLabel> parsedLabels =
         // Human labels need no event time: they become examples as they come.
-        parse(env, humanLabels, WatermarkStrategy.noWatermarks(), HumanLabel.class, "human-labels");
+        parse(
+            env,
+            humanLabels,
+            WatermarkStrategy.noWatermarks(),
+            HumanLabel.class,
+            EventFormat.ctrflow(),
+            "human-labels");
 
     SingleOutputStreamOperator<LabeledExample> joined =
         parsedImpressions
@@ -124,9 +155,9 @@ public final class LabelJoinJob {
    * Bounded out-of-orderness watermarks per Kafka partition, from each record's event time; a
    * partition idle for the idle timeout stops holding the others back.
    */
-  private WatermarkStrategy<RawRecord> eventTimeWatermarks() {
+  private WatermarkStrategy<RawRecord> eventTimeWatermarks(Class<? extends Event> type) {
     return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
-        .withTimestampAssigner(new RawEventTime())
+        .withTimestampAssigner(new RawEventTime(format, type))
         .withIdleness(settings.idleTimeout());
   }
 
@@ -135,10 +166,11 @@ public final class LabelJoinJob {
       Source<RawRecord, ?, ?> source,
       WatermarkStrategy<RawRecord> watermarks,
       Class<T> type,
+      EventFormat format,
       String name) {
     return env.fromSource(source, watermarks, name)
         .uid(name + "-source")
-        .process(new EventParser<>(type))
+        .process(new EventParser<>(type, format))
         .name("parse " + name)
         .uid("parse-" + name);
   }
@@ -175,6 +207,22 @@ public final class LabelJoinJob {
       Source<RawRecord, ?, ?> clicks,
       Source<RawRecord, ?, ?> humanLabels,
       LabelJoinOptions.Settings settings) {
+    return onKafka(
+        bootstrap, client, impressions, clicks, humanLabels, settings, EventFormat.ctrflow());
+  }
+
+  /**
+   * As {@link #onKafka(String, Properties, Source, Source, Source, LabelJoinOptions.Settings)},
+   * reading impressions and clicks in {@code format}.
+   */
+  public static LabelJoinJob onKafka(
+      String bootstrap,
+      Properties client,
+      Source<RawRecord, ?, ?> impressions,
+      Source<RawRecord, ?, ?> clicks,
+      Source<RawRecord, ?, ?> humanLabels,
+      LabelJoinOptions.Settings settings,
+      EventFormat format) {
     String prefix = settings.topicPrefix();
     return new LabelJoinJob(
         impressions,
@@ -196,17 +244,20 @@ public final class LabelJoinJob {
             DeadLetter.class,
             DeliveryGuarantee.EXACTLY_ONCE,
             prefix + "-label-join-dead-letters"),
-        settings);
+        settings,
+        format);
   }
 
   /**
    * Runs the job on Kafka: {@code --bootstrap-servers host:port [--topic-prefix ctrflow]
    * [--attribution-window 15min] [--max-out-of-orderness 5s] [--idle-timeout 30s] [--state-ttl 24h]
-   * [--checkpoint-interval 10s] [--kafka-properties FILE]}.
+   * [--checkpoint-interval 10s] [--kafka-properties FILE] [--event-format json --event-mapping
+   * FILE]}.
    */
   public static void main(String[] args) throws Exception {
     Configuration config = JobArguments.parse(args, LabelJoinOptions.allOptions());
     LabelJoinOptions.Settings settings = LabelJoinOptions.settings(config);
+    EventFormat format = EventFormatOptions.eventFormat(config);
     String bootstrap = config.get(JobOptions.BOOTSTRAP_SERVERS);
     Properties client = JobOptions.kafkaProperties(config);
     String prefix = settings.topicPrefix();
@@ -215,12 +266,24 @@ public final class LabelJoinJob {
     onKafka(
             bootstrap,
             client,
-            kafkaSource(bootstrap, client, prefix, Topic.IMPRESSIONS),
-            kafkaSource(bootstrap, client, prefix, Topic.CLICKS),
-            kafkaSource(bootstrap, client, prefix, Topic.HUMAN_LABELS),
-            settings)
+            kafkaSource(
+                bootstrap,
+                client,
+                prefix,
+                topic(format, Impression.class, Topic.IMPRESSIONS, prefix)),
+            kafkaSource(
+                bootstrap, client, prefix, topic(format, Click.class, Topic.CLICKS, prefix)),
+            kafkaSource(bootstrap, client, prefix, Topic.HUMAN_LABELS.name(prefix)),
+            settings,
+            format)
         .attach(env);
     env.execute("ctrflow label-join (" + prefix + ")");
+  }
+
+  /** The topic the event format's mapping names for {@code type}, else ctrflow's. */
+  static String topic(EventFormat format, Class<? extends Event> type, Topic topic, String prefix) {
+    String mapped = format.topic(type);
+    return mapped != null ? mapped : topic.name(prefix);
   }
 
   /**
@@ -228,11 +291,11 @@ public final class LabelJoinJob {
    * restore from a checkpoint or savepoint uses the offsets stored in it instead.
    */
   private static Source<RawRecord, ?, ?> kafkaSource(
-      String bootstrap, Properties client, String prefix, Topic topic) {
+      String bootstrap, Properties client, String prefix, String topic) {
     return KafkaEvents.rawSource(
             bootstrap,
             client,
-            List.of(topic.name(prefix)),
+            List.of(topic),
             // <prefix>-label-join: the prefix the component's KafkaUser may use groups under.
             prefix + "-label-join",
             OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))

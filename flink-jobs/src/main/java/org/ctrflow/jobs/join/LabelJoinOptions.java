@@ -78,6 +78,7 @@ public final class LabelJoinOptions {
   public static List<ConfigOption<?>> allOptions() {
     List<ConfigOption<?>> all = new ArrayList<>(JobOptions.common());
     all.addAll(options());
+    all.addAll(org.ctrflow.jobs.kafka.EventFormatOptions.options());
     return all;
   }
 

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.ctrflow.connectors.events.Click;
+import org.ctrflow.connectors.events.Event;
+import org.ctrflow.connectors.events.Impression;
+import org.ctrflow.connectors.formats.EventFormat;
+import org.ctrflow.connectors.formats.SchemaRegistryUnavailableException;
 import org.ctrflow.jobs.kafka.RawRecord;
 
 /**
@@ -14,19 +19,37 @@ import org.ctrflow.jobs.kafka.RawRecord;
  * clicks late. A record without a readable event time gets {@link Long#MIN_VALUE}, which never
  * advances a watermark; the parser dead-letters it later.
  *
- * <p>A streaming scan of the top-level fields, stopping at {@code eventTime}: far cheaper than the
- * full parse that follows.
+ * <p>For ctrflow JSON, a streaming scan of the top-level fields, stopping at {@code eventTime}: far
+ * cheaper than the full parse that follows. Records of another {@link EventFormat} are decoded
+ * through their mapping.
  */
 final class RawEventTime implements SerializableTimestampAssigner<RawRecord> {
 
   private static final long serialVersionUID = 1L;
   private static final JsonFactory JSON = new JsonFactory();
 
+  private final EventFormat format;
+  private final Class<? extends Event> type;
+  private transient EventFormat.Decoder<? extends Event> decoder;
+
+  /** Event times of ctrflow JSON events. */
+  RawEventTime() {
+    this(EventFormat.ctrflow(), Impression.class);
+  }
+
+  RawEventTime(EventFormat format, Class<? extends Event> type) {
+    this.format = format;
+    this.type = type;
+  }
+
   @Override
   public long extractTimestamp(RawRecord record, long kafkaTimestamp) {
     byte[] value = record.value();
     if (value == null) {
       return Long.MIN_VALUE;
+    }
+    if (format.kind() != EventFormat.Kind.CTRFLOW) {
+      return decoded(value);
     }
     try (JsonParser parser = JSON.createParser(value)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -44,5 +67,20 @@ final class RawEventTime implements SerializableTimestampAssigner<RawRecord> {
       // The parser downstream gives the reason in its dead letter.
     }
     return Long.MIN_VALUE;
+  }
+
+  private long decoded(byte[] value) {
+    if (decoder == null) {
+      decoder = format.decoder(type);
+    }
+    try {
+      Event event = decoder.decode(value);
+      return event instanceof Click c ? c.eventTime() : ((Impression) event).eventTime();
+    } catch (SchemaRegistryUnavailableException e) {
+      throw e;
+    } catch (RuntimeException malformed) {
+      // The parser downstream gives the reason in its dead letter.
+      return Long.MIN_VALUE;
+    }
   }
 }

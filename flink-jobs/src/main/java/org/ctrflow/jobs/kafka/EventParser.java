@@ -8,13 +8,17 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.ctrflow.connectors.events.DeadLetter;
 import org.ctrflow.connectors.events.Event;
-import org.ctrflow.connectors.events.EventSerde;
+import org.ctrflow.connectors.formats.EventFormat;
+import org.ctrflow.connectors.formats.SchemaRegistryUnavailableException;
 
 /**
- * Parses raw Kafka records into events of one type. A record that breaks the contract goes to the
- * {@link #DEAD_LETTERS} side output with its bytes, coordinates and the reason; nothing is dropped
- * and the job never fails on bad input. Counters {@code eventsIn}, {@code eventsParsed} and {@code
- * eventsDeadLettered} always satisfy in = parsed + dead-lettered.
+ * Parses raw Kafka records into events of one type, in the topic's {@link EventFormat} (ctrflow
+ * JSON, or the user's JSON or Avro through a mapping). A record that breaks the contract or does
+ * not map goes to the {@link #DEAD_LETTERS} side output with its bytes, coordinates and the reason
+ * naming the field; nothing is dropped and the job never fails on bad input. A schema registry that
+ * cannot be asked is not the record's fault: the task fails and retries from its checkpoint.
+ * Counters {@code eventsIn}, {@code eventsParsed} and {@code eventsDeadLettered} always satisfy in
+ * = parsed + dead-lettered.
  */
 public class EventParser<T extends Event> extends ProcessFunction<RawRecord, T>
     implements ResultTypeQueryable<T> {
@@ -28,13 +32,20 @@ public class EventParser<T extends Event> extends ProcessFunction<RawRecord, T>
           org.apache.flink.api.common.typeinfo.TypeInformation.of(DeadLetter.class));
 
   private final Class<T> type;
-  private transient EventSerde<T> serde;
+  private final EventFormat format;
+  private transient EventFormat.Decoder<T> decoder;
   private transient Counter in;
   private transient Counter parsed;
   private transient Counter deadLettered;
 
+  /** A parser of ctrflow's JSON events. */
   public EventParser(Class<T> type) {
+    this(type, EventFormat.ctrflow());
+  }
+
+  public EventParser(Class<T> type, EventFormat format) {
     this.type = type;
+    this.format = format;
   }
 
   /** Events are records: Flink serializes them field by field, no Kryo fallback. */
@@ -45,7 +56,7 @@ public class EventParser<T extends Event> extends ProcessFunction<RawRecord, T>
 
   @Override
   public void open(org.apache.flink.api.common.functions.OpenContext context) {
-    serde = EventSerde.of(type);
+    decoder = format.decoder(type);
     var metrics = getRuntimeContext().getMetricGroup();
     in = metrics.counter("eventsIn");
     parsed = metrics.counter("eventsParsed");
@@ -57,7 +68,9 @@ public class EventParser<T extends Event> extends ProcessFunction<RawRecord, T>
     in.inc();
     T event;
     try {
-      event = serde.deserialize(record.value());
+      event = decoder.decode(record.value());
+    } catch (SchemaRegistryUnavailableException e) {
+      throw e;
     } catch (RuntimeException e) {
       deadLettered.inc();
       ctx.output(

@@ -20,7 +20,9 @@ import org.ctrflow.connectors.events.LabelRequest;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.events.Prediction;
 import org.ctrflow.connectors.events.ScoreRequest;
+import org.ctrflow.connectors.formats.EventFormat;
 import org.ctrflow.connectors.topics.Topic;
+import org.ctrflow.jobs.kafka.EventFormatOptions;
 import org.ctrflow.jobs.kafka.EventParser;
 import org.ctrflow.jobs.kafka.KafkaEvents;
 import org.ctrflow.jobs.kafka.RawRecord;
@@ -47,7 +49,9 @@ public final class ScoringJob {
   private final Sink<LabelRequest> labelRequests;
   private final Sink<DeadLetter> deadLetters;
   private final ScoringConfig config;
+  private final EventFormat format;
 
+  /** The job reading ctrflow's JSON score requests. */
   public ScoringJob(
       Source<RawRecord, ?, ?> requests,
       Source<RawRecord, ?, ?> modelUpdates,
@@ -55,6 +59,28 @@ public final class ScoringJob {
       Sink<LabelRequest> labelRequests,
       Sink<DeadLetter> deadLetters,
       ScoringConfig config) {
+    this(
+        requests,
+        modelUpdates,
+        predictions,
+        labelRequests,
+        deadLetters,
+        config,
+        EventFormat.ctrflow());
+  }
+
+  /**
+   * @param format how score requests are written; model updates are always ctrflow's
+   */
+  public ScoringJob(
+      Source<RawRecord, ?, ?> requests,
+      Source<RawRecord, ?, ?> modelUpdates,
+      Sink<Prediction> predictions,
+      Sink<LabelRequest> labelRequests,
+      Sink<DeadLetter> deadLetters,
+      ScoringConfig config,
+      EventFormat format) {
+    this.format = format;
     this.requests = requests;
     this.modelUpdates = modelUpdates;
     this.predictions = predictions;
@@ -72,7 +98,7 @@ public final class ScoringJob {
     SingleOutputStreamOperator<ScoreRequest> parsedRequests =
         env.fromSource(requests, WatermarkStrategy.noWatermarks(), "score-requests")
             .uid("score-requests-source")
-            .process(new EventParser<>(ScoreRequest.class))
+            .process(new EventParser<>(ScoreRequest.class, format))
             .uid("parse-score-requests")
             .name("parse score requests");
     // A request waits at most max-batch-delay-ms for its batch; it should not wait longer in a
@@ -122,11 +148,25 @@ public final class ScoringJob {
    */
   public static ScoringJob onKafka(
       String bootstrap, Properties client, String prefix, ScoringConfig config) {
+    return onKafka(bootstrap, client, prefix, config, EventFormat.ctrflow());
+  }
+
+  /**
+   * As {@link #onKafka(String, Properties, String, ScoringConfig)}, reading score requests in
+   * {@code format} (from the topic its mapping names, if it does).
+   */
+  public static ScoringJob onKafka(
+      String bootstrap,
+      Properties client,
+      String prefix,
+      ScoringConfig config,
+      EventFormat format) {
+    String requestTopic = format.topic(ScoreRequest.class);
     return new ScoringJob(
         KafkaEvents.rawSource(
                 bootstrap,
                 client,
-                List.of(Topic.SCORE_REQUESTS.name(prefix)),
+                List.of(requestTopic != null ? requestTopic : Topic.SCORE_REQUESTS.name(prefix)),
                 prefix + "-scoring",
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .build(),
@@ -140,7 +180,8 @@ public final class ScoringJob {
         sink(bootstrap, client, prefix, Topic.PREDICTIONS, Prediction.class, "predictions"),
         sink(bootstrap, client, prefix, Topic.LABEL_REQUESTS, LabelRequest.class, "label-requests"),
         sink(bootstrap, client, prefix, Topic.DEAD_LETTER, DeadLetter.class, "dead-letters"),
-        config);
+        config,
+        format);
   }
 
   private static <T extends Event> Sink<T> sink(
@@ -169,7 +210,8 @@ public final class ScoringJob {
             options.get(JobOptions.BOOTSTRAP_SERVERS),
             JobOptions.kafkaProperties(options),
             JobOptions.topicPrefix(options),
-            config)
+            config,
+            EventFormatOptions.eventFormat(options))
         .execute(env);
   }
 }

@@ -98,6 +98,7 @@ public final class ScoringOptions {
   public static List<ConfigOption<?>> allOptions() {
     List<ConfigOption<?>> all = new ArrayList<>(JobOptions.common());
     all.addAll(options());
+    all.addAll(org.ctrflow.jobs.kafka.EventFormatOptions.options());
     return all;
   }
 

@@ -18,6 +18,7 @@ import org.apache.flink.configuration.Configuration;
 import org.ctrflow.jobs.submit.JobOptions;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.blocks.CtrModels;
+import org.ctrflow.models.blocks.SchemaModels;
 import org.ctrflow.models.features.FeatureSchema;
 import org.ctrflow.models.features.FeatureSchemaCodec;
 import org.ctrflow.models.features.FeatureSchemas;
@@ -51,8 +52,9 @@ public final class TrainingJobOptions {
           .noDefaultValue()
           .withDescription(
               "A model config JSON file (CtrModelConfig.toJson's form) used for every model with"
-                  + " its name replaced; default: each model's Frappe config for online learning (frappe schema"
-                  + " only).");
+                  + " its name replaced; default: each model's online config sized from the schema"
+                  + " (the Frappe config for a table of at most 2^17 rows, the Criteo-sized one"
+                  + " above; see docs/schema.md and docs/online-training.md).");
 
   public static final ConfigOption<String> TRAINER_CONFIG =
       ConfigOptions.key("trainer-config")
@@ -166,12 +168,6 @@ public final class TrainingJobOptions {
     FeatureSchema schema = schema(config.get(SCHEMA));
     List<String> names = Arrays.stream(config.get(MODELS).split(",")).map(String::trim).toList();
     Optional<String> modelFile = config.getOptional(MODEL_CONFIG);
-    if (modelFile.isEmpty() && !schema.name().equals("frappe")) {
-      throw new IllegalArgumentException(
-          "--model-config is required for schema '"
-              + schema.name()
-              + "' (only frappe has a built-in model config)");
-    }
     Optional<CtrModelConfig> base = modelFile.map(f -> CtrModelConfig.fromJson(read(f)));
     TrainerConfig trainer =
         config
@@ -181,10 +177,7 @@ public final class TrainingJobOptions {
     return TrainingSetup.of(
         schema,
         names.stream()
-            .map(
-                n ->
-                    base.map(b -> b.withModel(n))
-                        .orElseGet(() -> CtrModels.frappeOnline(n, schema.totalRows())))
+            .map(n -> base.map(b -> b.withModel(n)).orElseGet(() -> SchemaModels.online(n, schema)))
             .toList(),
         trainer,
         config.get(PUBLISH_EVERY_EXAMPLES),
@@ -207,7 +200,11 @@ public final class TrainingJobOptions {
                   + value
                   + "' is neither");
         }
-        yield FeatureSchemaCodec.fromJson(read(value));
+        try {
+          yield FeatureSchemaCodec.fromJson(read(value));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--schema " + value + ": " + e.getMessage(), e);
+        }
       }
     };
   }

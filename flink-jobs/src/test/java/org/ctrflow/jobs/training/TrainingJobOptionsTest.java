@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
+import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.snapshot.PublisherState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,8 +50,12 @@ class TrainingJobOptionsTest {
             new String[] {
               "--bootstrap-servers", "h:1", "--model-store", "/m", "--schema", "criteo"
             });
-    assertThatThrownBy(() -> TrainingJobOptions.setup(criteo))
-        .hasMessageContaining("--model-config is required for schema 'criteo'");
+    // Without --model-config the model follows the schema: Criteo's 2^20 rows take the
+    // Criteo-sized configuration, fitted to its 39 fields.
+    CtrModelConfig sized = TrainingJobOptions.setup(criteo).models().get(0);
+    assertThat(sized.numRows()).isEqualTo(1 << 20);
+    assertThat(sized.numFields()).isEqualTo(39);
+    assertThat(sized.mlp1Units()).isEqualTo(CtrModelConfig.criteoSized("finalmlp").mlp1Units());
     Configuration twice =
         TrainingJobOptions.parse(
             new String[] {

@@ -67,6 +67,10 @@ public final class FlinkConfigFiles {
     c.put("restart-strategy.exponential-delay.reset-backoff-threshold", "10 min");
     c.put("restart-strategy.exponential-delay.jitter-factor", 0.1);
     c.put("restart-strategy.exponential-delay.attempts-before-reset-backoff", 10);
+    // RPC answers within 10 s by default; on a loaded two-core machine the dispatcher took longer
+    // to accept a second job while the first one took its first checkpoint, and the submission
+    // failed with an AskTimeoutException.
+    c.put("pekko.ask.timeout", "60 s");
     c.put("io.tmp.dirs", layout.tmp().toString());
     c.put("web.tmpdir", layout.tmp().toString());
     c.put("web.upload.dir", layout.uploads().toString());

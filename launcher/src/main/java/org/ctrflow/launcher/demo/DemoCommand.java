@@ -63,8 +63,17 @@ public final class DemoCommand implements Callable<Integer> {
       description = "synthetic, frappe, criteo or avazu (default: ${DEFAULT-VALUE}).")
   String dataset;
 
-  @Option(names = "--file", description = "The dataset file for --dataset frappe|criteo|avazu.")
+  @Option(
+      names = "--file",
+      description = "The dataset file for --dataset frappe|criteo|avazu or --schema.")
   Path file;
+
+  @Option(
+      names = "--schema",
+      description =
+          "Replay --file as a feature schema JSON file's input section says, and train on that"
+              + " schema (ctrflow schema infer writes one), instead of --dataset.")
+  Path schemaFile;
 
   @Option(
       names = "--models",
@@ -151,18 +160,32 @@ public final class DemoCommand implements Callable<Integer> {
   DemoSettings settings() {
     try {
       String name = dataset.strip().toLowerCase(Locale.ROOT);
+      if (schemaFile != null) {
+        if (spec.commandLine().getParseResult().hasMatchedOption("--dataset")) {
+          throw new IllegalArgumentException("give --dataset or --schema, not both");
+        }
+        var schema = org.ctrflow.launcher.models.SchemaSetup.read(schemaFile);
+        if (schema.input().isEmpty()) {
+          throw new IllegalArgumentException(
+              "--schema "
+                  + schemaFile
+                  + " has no input section, so the demo cannot tell how --file reads; write one"
+                  + " with ctrflow schema infer");
+        }
+        name = "schema";
+      }
       boolean synthetic = name.equals("synthetic");
-      if (!synthetic && !DemoFeeds.DATASETS.contains(name)) {
+      if (!synthetic && schemaFile == null && !DemoFeeds.DATASETS.contains(name)) {
         throw new IllegalArgumentException(DemoFeeds.unknown(dataset));
       }
       if (synthetic && file != null) {
         throw new IllegalArgumentException(
-            "--file goes with --dataset frappe|criteo|avazu; the synthetic stream needs none");
+            "--file goes with --dataset frappe|criteo|avazu or --schema; the synthetic stream"
+                + " needs none");
       }
       if (!synthetic && (file == null || !Files.isRegularFile(file))) {
         throw new IllegalArgumentException(
-            "--dataset "
-                + name
+            (schemaFile != null ? "--schema" : "--dataset " + name)
                 + " needs --file pointing at the dataset file"
                 + (file == null ? "" : "; no such file: " + file.toAbsolutePath()));
       }
@@ -199,7 +222,8 @@ public final class DemoCommand implements Callable<Integer> {
           topicPrefix,
           kafkaProperties == null ? null : kafkaProperties.toAbsolutePath(),
           faults,
-          parseDuration("--broker-pause", brokerPause));
+          parseDuration("--broker-pause", brokerPause),
+          schemaFile == null ? null : schemaFile.toAbsolutePath());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

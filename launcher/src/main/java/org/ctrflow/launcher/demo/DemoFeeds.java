@@ -6,8 +6,11 @@ import java.util.Locale;
 import org.ctrflow.connectors.generator.DriftScript;
 import org.ctrflow.connectors.generator.GeneratorConfig;
 import org.ctrflow.connectors.replay.ClickDelay;
+import org.ctrflow.connectors.replay.CsvOptions;
 import org.ctrflow.connectors.replay.DatasetFormat;
+import org.ctrflow.connectors.replay.DatasetLayout;
 import org.ctrflow.connectors.replay.LibFmReader;
+import org.ctrflow.launcher.models.SchemaSetup;
 import org.ctrflow.models.features.FeatureSchema;
 import org.ctrflow.models.features.FeatureSchemas;
 
@@ -70,6 +73,7 @@ final class DemoFeeds {
   static FeatureSchema schema(DemoSettings s) {
     return switch (s.dataset()) {
       case "synthetic" -> DemoModels.syntheticSchema(generator(s));
+      case "schema" -> SchemaSetup.read(s.schemaFile());
       case "frappe" -> FeatureSchemas.frappe();
       case "criteo" -> FeatureSchemas.criteo();
       case "avazu" -> FeatureSchemas.avazu();
@@ -80,13 +84,20 @@ final class DemoFeeds {
   static StreamFeeder.Source source(DemoSettings s, GeneratorConfig generator) {
     return switch (s.dataset()) {
       case "synthetic" -> StreamFeeder.synthetic(generator, s.rate());
+      case "schema" ->
+          StreamFeeder.replay(
+              SchemaSetup.read(s.schemaFile()).input().orElseThrow(), s.file(), s.rate(), s.seed());
       case "frappe" ->
           StreamFeeder.replay(
-              DatasetFormat.LIBFM, s.file(), LibFmReader.FRAPPE_FIELDS, s.rate(), s.seed());
+              new DatasetLayout(
+                  DatasetFormat.LIBFM, LibFmReader.FRAPPE_FIELDS, CsvOptions.defaults()),
+              s.file(),
+              s.rate(),
+              s.seed());
       case "criteo" ->
-          StreamFeeder.replay(DatasetFormat.CRITEO, s.file(), List.of(), s.rate(), s.seed());
+          StreamFeeder.replay(DatasetLayout.of(DatasetFormat.CRITEO), s.file(), s.rate(), s.seed());
       case "avazu" ->
-          StreamFeeder.replay(DatasetFormat.AVAZU, s.file(), List.of(), s.rate(), s.seed());
+          StreamFeeder.replay(DatasetLayout.of(DatasetFormat.AVAZU), s.file(), s.rate(), s.seed());
       default -> throw new IllegalArgumentException(unknown(s.dataset()));
     };
   }
@@ -98,7 +109,12 @@ final class DemoFeeds {
             "the synthetic stream at %.0f impressions/s, drift %s",
             s.rate(),
             s.drift())
-        : String.format(Locale.ROOT, "%s from %s at %.0f rows/s", s.dataset(), s.file(), s.rate());
+        : String.format(
+            Locale.ROOT,
+            "%s from %s at %.0f rows/s",
+            s.schemaFile() != null ? "schema " + s.schemaFile().getFileName() : s.dataset(),
+            s.file(),
+            s.rate());
   }
 
   static String unknown(String dataset) {

@@ -24,6 +24,8 @@ import java.util.List;
  *     or null
  * @param faults whether to run the fault drill ({@link FaultDrill}) and check the counts after it
  * @param brokerPause how long the fault drill freezes the broker
+ * @param schemaFile a feature schema replacing the dataset preset ({@code dataset} is then {@code
+ *     schema}), or null
  */
 record DemoSettings(
     Path stateDir,
@@ -41,7 +43,8 @@ record DemoSettings(
     String topicPrefix,
     Path kafkaProperties,
     boolean faults,
-    Duration brokerPause) {
+    Duration brokerPause,
+    Path schemaFile) {
 
   String primaryModel() {
     return models.get(0);

@@ -2,12 +2,11 @@ package org.ctrflow.launcher.demo;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Supplier;
 import org.ctrflow.connectors.generator.GeneratorConfig;
 import org.ctrflow.connectors.generator.StreamGenerator;
 import org.ctrflow.connectors.generator.SyntheticStream;
-import org.ctrflow.connectors.replay.DatasetFormat;
+import org.ctrflow.connectors.replay.DatasetLayout;
 import org.ctrflow.connectors.replay.DatasetReader;
 import org.ctrflow.connectors.replay.DatasetReplay;
 import org.ctrflow.connectors.replay.EventPublisher;
@@ -60,8 +59,7 @@ final class StreamFeeder implements Worker {
    * A dataset file replayed at {@code rate} rows per second, event time starting now, clicks as
    * {@link DemoFeeds#clickDelay}.
    */
-  static Source replay(
-      DatasetFormat format, Path file, List<String> libFmFields, double rate, long seed) {
+  static Source replay(DatasetLayout layout, Path file, double rate, long seed) {
     return publisher -> {
       ReplayOptions options =
           new ReplayOptions(
@@ -71,7 +69,7 @@ final class StreamFeeder implements Worker {
               Long.MAX_VALUE,
               rate,
               PROGRESS_EVERY);
-      try (DatasetReader reader = format.open(file, libFmFields, null)) {
+      try (DatasetReader reader = layout.open(file)) {
         new DatasetReplay(options).run(reader, publisher, progress -> {});
       }
     };

@@ -61,6 +61,13 @@ public final class BenchCommand {
     Size size = Size.FRAPPE;
 
     @Option(
+        names = "--schema",
+        description =
+            "A feature schema JSON file: benchmark the model sized for it (as prequential"
+                + " --schema trains it) instead of --size.")
+    Path schemaFile;
+
+    @Option(
         names = "--model",
         description = "finalmlp, dualmlp, dnn, memnet or hybrid (default: ${DEFAULT-VALUE}).")
     String model = "finalmlp";
@@ -110,22 +117,33 @@ public final class BenchCommand {
         }
       }
       PrintWriter out = spec.commandLine().getOut();
+      if (schemaFile != null && spec.commandLine().getParseResult().hasMatchedOption("--size")) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "give --size or --schema, not both");
+      }
       ModelSetup setup;
       try {
         setup =
-            new ModelSetup(
-                    null,
-                    CtrModels.online(
+            schemaFile != null
+                ? SchemaSetup.resolve(SchemaSetup.read(schemaFile), model, true, config)
+                : new ModelSetup(
+                        null,
                         size == Size.CRITEO
-                            ? CtrModelConfig.criteoSized(model)
-                            : CtrModels.frappeOnline(model, 5_392)),
-                    TrainerConfig.builder().build())
-                .overridden(config);
+                            ? CtrModels.online(CtrModelConfig.criteoSized(model))
+                            : CtrModels.frappeOnline(model, 5_392),
+                        TrainerConfig.builder().build())
+                    .overridden(config);
       } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
       }
       CtrModelConfig modelConfig = setup.model();
-      out.printf("model %s%ntrainer %s%n", modelConfig.toJson(), setup.trainer().toString());
+      spec.commandLine()
+          .getErr()
+          .printf("bench model: model %s%ntrainer %s%n", modelConfig.toJson(), setup.trainer());
+      String sizeName =
+          schemaFile != null
+              ? setup.schema().name()
+              : size.name().toLowerCase(java.util.Locale.ROOT);
       out.printf(
           "%-7s %-9s %6s %14s %16s %14s %8s%n",
           "size", "model", "batch", "train/s", "score+train/s", "predict/s", "RSS MB");
@@ -153,7 +171,7 @@ public final class BenchCommand {
                   : rate(out, "predict", batch, s -> trainer.predict(inputs.rows(s), batch));
           out.printf(
               "%-7s %-9s %6d %14s %16s %14s %8d%n",
-              size.name().toLowerCase(java.util.Locale.ROOT),
+              sizeName,
               model,
               batch,
               perSecond(train),

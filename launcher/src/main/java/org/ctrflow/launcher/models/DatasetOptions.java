@@ -3,10 +3,12 @@ package org.ctrflow.launcher.models;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.ctrflow.connectors.replay.DatasetFormat;
 import org.ctrflow.connectors.replay.DatasetReader;
 import org.ctrflow.connectors.replay.LibFmReader;
 import org.ctrflow.models.blocks.CtrModels;
+import org.ctrflow.models.features.FeatureSchema;
 import picocli.CommandLine.Option;
 
 /** Options shared by the model evaluation commands: what to train, on which files' layout. */
@@ -20,14 +22,22 @@ final class DatasetOptions {
 
   @Option(
       names = "--preset",
-      required = true,
-      description = "Dataset preset (schema and hyper-parameters): ${COMPLETION-CANDIDATES}.")
+      description =
+          "Dataset preset (schema and hyper-parameters): ${COMPLETION-CANDIDATES}; or --schema.")
   ModelPreset preset;
 
   @Option(
+      names = "--schema",
+      description =
+          "A feature schema JSON file (ctrflow schema infer writes one) instead of --preset; model"
+              + " settings follow its size.")
+  Path schemaFile;
+
+  @Option(
       names = "--format",
-      required = true,
-      description = "File format: libfm, criteo, avazu or csv.")
+      description =
+          "File format: libfm, criteo, avazu or csv; required with --preset, taken from the"
+              + " schema's input with --schema.")
   String format;
 
   @Option(
@@ -66,16 +76,73 @@ final class DatasetOptions {
       throw new IllegalArgumentException(
           "unknown model '" + model + "'; valid models: " + String.join(", ", CtrModels.names()));
     }
-    DatasetFormat.parse(format);
-    libFmFields();
-    return ModelSetup.resolve(preset, model, online, config);
+    if ((preset == null) == (schemaFile == null)) {
+      throw new IllegalArgumentException(
+          "give either --preset (frappe, criteo, avazu, movielens) or --schema FILE"
+              + (preset == null ? "" : ", not both"));
+    }
+    if (preset != null) {
+      requireFormat();
+      libFmFields();
+      return ModelSetup.resolve(preset, model, online, config);
+    }
+    FeatureSchema schema = schema();
+    if (schema.input().isEmpty()) {
+      requireFormat();
+    } else if (format != null || fields != null) {
+      throw new IllegalArgumentException(
+          "schema file "
+              + schemaFile
+              + " says how its files read (input: "
+              + schema.input().get().format().name().toLowerCase(Locale.ROOT)
+              + "); drop --format and --fields, or edit its input section");
+    }
+    return SchemaSetup.resolve(schema, model, online, config);
+  }
+
+  /** The dataset's name for result lines: the preset's or the schema's. */
+  String datasetName() {
+    return preset != null ? preset.name().toLowerCase(Locale.ROOT) : schema().name();
   }
 
   DatasetReader open(Path file) throws IOException {
-    return DatasetFormat.parse(format).open(file, libFmFields(), preset.csvOptions());
+    if (preset != null) {
+      return DatasetFormat.parse(format).open(file, libFmFields(), preset.csvOptions());
+    }
+    FeatureSchema schema = schema();
+    if (schema.input().isPresent()) {
+      return schema.input().get().open(file);
+    }
+    return DatasetFormat.parse(format)
+        .open(
+            file,
+            libFmFields(),
+            org.ctrflow.connectors.replay.CsvOptions.defaults()
+                .withNumericColumns(schema.numericFieldNames()));
+  }
+
+  private FeatureSchema schema;
+
+  private FeatureSchema schema() {
+    if (schema == null) {
+      schema = SchemaSetup.read(schemaFile);
+    }
+    return schema;
+  }
+
+  private void requireFormat() {
+    if (format == null) {
+      throw new IllegalArgumentException(
+          "--format is required (libfm, criteo, avazu or csv)"
+              + (preset == null ? " for a schema without an input section" : " with --preset"));
+    }
+    DatasetFormat.parse(format);
   }
 
   private List<String> libFmFields() {
-    return fields == null ? preset.libFmFields() : LibFmReader.fieldNames(fields);
+    if (fields != null) {
+      return LibFmReader.fieldNames(fields);
+    }
+    return preset == null ? List.of() : preset.libFmFields();
   }
 }

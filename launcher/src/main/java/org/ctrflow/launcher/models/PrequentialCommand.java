@@ -97,7 +97,7 @@ public final class PrequentialCommand extends ModelCommand {
         Locale.ROOT,
         "%s prequential on %s: %,d rows, %.0f s, %,.0f examples/s%n",
         options.model,
-        options.preset.name().toLowerCase(Locale.ROOT),
+        options.datasetName(),
         examples,
         elapsedSeconds(),
         examples / elapsedSeconds());

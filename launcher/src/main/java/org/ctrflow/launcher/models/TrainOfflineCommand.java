@@ -110,7 +110,7 @@ public final class TrainOfflineCommand extends ModelCommand {
           Locale.ROOT,
           "%s on %s: %d epochs, best epoch %d, %.0f s%n",
           options.model,
-          options.preset.name().toLowerCase(Locale.ROOT),
+          options.datasetName(),
           epoch,
           bestEpoch,
           elapsedSeconds());

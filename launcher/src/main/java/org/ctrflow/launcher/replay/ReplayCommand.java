@@ -12,6 +12,7 @@ import java.util.function.Function;
 import org.ctrflow.connectors.replay.ClickDelay;
 import org.ctrflow.connectors.replay.CsvOptions;
 import org.ctrflow.connectors.replay.DatasetFormat;
+import org.ctrflow.connectors.replay.DatasetLayout;
 import org.ctrflow.connectors.replay.DatasetReader;
 import org.ctrflow.connectors.replay.DatasetReplay;
 import org.ctrflow.connectors.replay.EventPublisher;
@@ -19,9 +20,11 @@ import org.ctrflow.connectors.replay.LibFmReader;
 import org.ctrflow.connectors.replay.PublishException;
 import org.ctrflow.connectors.replay.ReplayOptions;
 import org.ctrflow.connectors.replay.ReplayStats;
-import org.ctrflow.connectors.replay.TimeFormat;
 import org.ctrflow.launcher.emit.ConsoleProgress;
 import org.ctrflow.launcher.emit.EmitOptions;
+import org.ctrflow.launcher.models.SchemaSetup;
+import org.ctrflow.launcher.schema.CsvColumnOptions;
+import org.ctrflow.models.features.FeatureSchema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,10 +46,16 @@ public final class ReplayCommand implements Callable<Integer> {
 
   @Mixin EmitOptions emit;
 
+  @Mixin CsvColumnOptions csv;
+
   @Option(
-      names = "--format",
-      required = true,
-      description = "Dataset format: libfm, criteo, avazu or csv.")
+      names = "--schema",
+      description =
+          "A feature schema JSON file whose input section says how the file reads (ctrflow schema"
+              + " infer writes one); replaces --format and the csv options.")
+  Path schemaFile;
+
+  @Option(names = "--format", description = "Dataset format: libfm, criteo, avazu or csv.")
   String format;
 
   @Option(names = "--file", required = true, description = "The dataset file.")
@@ -58,37 +67,17 @@ public final class ReplayCommand implements Callable<Integer> {
   String fields;
 
   @Option(
-      names = "--label-column",
-      defaultValue = "label",
-      description = "csv: the 0/1 label column (default: ${DEFAULT-VALUE}).")
-  String labelColumn;
-
-  @Option(
-      names = "--label-threshold",
-      description =
-          "csv: the label column is a number (e.g. a 1-5 rating) and values at or above this one"
-              + " are clicks, e.g. 4 (default: the column holds 0/1).")
-  Double labelThreshold;
-
-  @Option(
       names = "--numeric-columns",
       split = ",",
       description = "csv: columns read as numbers; all others are categorical.")
   List<String> numericColumns = List.of();
 
-  @Option(names = "--id-column", description = "csv: the impression-id column.")
-  String idColumn;
-
   @Option(
-      names = "--time-column",
-      description = "csv: the event-time column, epoch seconds or milliseconds.")
-  String timeColumn;
-
-  @Option(
-      names = "--delimiter",
-      defaultValue = ",",
-      description = "csv: the field separator, one character or 'tab' (default: ${DEFAULT-VALUE}).")
-  String delimiter;
+      names = "--ignore-file-times",
+      description =
+          "Give every row an event time from --base-time and --interval-ms, also rows with their"
+              + " own (csv time column): an old file replayed as a live stream.")
+  boolean ignoreFileTimes;
 
   @Option(names = "--limit", description = "Replay at most this many rows.")
   long limit = Long.MAX_VALUE;
@@ -136,21 +125,25 @@ public final class ReplayCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ReplayOptions options = options();
-    DatasetFormat datasetFormat = parse(() -> DatasetFormat.parse(format));
-    rejectOptionsOtherFormatsIgnore(datasetFormat);
-    List<String> libFmFields =
-        fields == null ? List.of() : parse(() -> LibFmReader.fieldNames(fields));
+    DatasetLayout layout = layout();
+    if (ignoreFileTimes && layout.csv().timeColumn() != null) {
+      layout =
+          new DatasetLayout(
+              layout.format(),
+              layout.libFmFields(),
+              layout.csv().withTimeColumn(null, layout.csv().timeFormat()));
+    }
     ConsoleProgress progress =
         new ConsoleProgress(
             err, ConsoleProgress.stderrIsTerminal(), limit == Long.MAX_VALUE ? 0 : limit);
     ReplayStats stats;
-    try (DatasetReader reader = datasetFormat.open(file, libFmFields, csvOptions());
+    try (DatasetReader reader = layout.open(file);
         EventPublisher publisher = publishers.apply(emit)) {
       err.println(
           "replaying "
               + file
               + " ("
-              + datasetFormat.name().toLowerCase(java.util.Locale.ROOT)
+              + layout.format().name().toLowerCase(java.util.Locale.ROOT)
               + ") to "
               + describeTarget());
       stats =
@@ -169,11 +162,47 @@ public final class ReplayCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** How the file reads: the schema's input, or the format and its options. */
+  private DatasetLayout layout() {
+    if (schemaFile != null) {
+      List<String> given = new java.util.ArrayList<>(CsvColumnOptions.NAMES);
+      given.addAll(List.of("--format", "--fields", "--numeric-columns"));
+      for (String option : given) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+          throw new ParameterException(
+              spec.commandLine(),
+              option
+                  + " goes with --format; with --schema the schema's input section says how"
+                  + " the file reads");
+        }
+      }
+      FeatureSchema schema = parse(() -> SchemaSetup.read(schemaFile));
+      return schema
+          .input()
+          .orElseThrow(
+              () ->
+                  new ParameterException(
+                      spec.commandLine(),
+                      "schema file "
+                          + schemaFile
+                          + " has no input section, so it does not say how the file reads; give"
+                          + " --format (and its options) instead"));
+    }
+    if (format == null) {
+      throw new ParameterException(
+          spec.commandLine(), "give --format (libfm, criteo, avazu or csv) or --schema FILE");
+    }
+    DatasetFormat datasetFormat = parse(() -> DatasetFormat.parse(format));
+    rejectOptionsOtherFormatsIgnore(datasetFormat);
+    List<String> libFmFields =
+        fields == null ? List.of() : parse(() -> LibFmReader.fieldNames(fields));
+    return new DatasetLayout(datasetFormat, libFmFields, csvOptions());
+  }
+
   /** An option the chosen format ignores is a mistake worth stopping for, not a silent no-op. */
   private void rejectOptionsOtherFormatsIgnore(DatasetFormat datasetFormat) {
-    List<String> csvOnly =
-        List.of(
-            "--label-column", "--numeric-columns", "--id-column", "--time-column", "--delimiter");
+    List<String> csvOnly = new java.util.ArrayList<>(CsvColumnOptions.NAMES);
+    csvOnly.add("--numeric-columns");
     for (String option : csvOnly) {
       if (datasetFormat != DatasetFormat.CSV
           && spec.commandLine().getParseResult().hasMatchedOption(option)) {
@@ -212,27 +241,7 @@ public final class ReplayCommand implements Callable<Integer> {
   }
 
   private CsvOptions csvOptions() {
-    char separator =
-        parse(
-            () -> {
-              if (delimiter.equalsIgnoreCase("tab") || delimiter.equals("\\t")) {
-                return '\t';
-              }
-              if (delimiter.length() != 1) {
-                throw new IllegalArgumentException(
-                    "--delimiter must be one character or 'tab', was '" + delimiter + "'");
-              }
-              return delimiter.charAt(0);
-            });
-    CsvOptions columns =
-        CsvOptions.defaults()
-            .withLabelColumn(labelColumn)
-            .withNumericColumns(Set.copyOf(numericColumns))
-            .withIdColumn(idColumn)
-            .withDelimiter(separator);
-    CsvOptions options =
-        labelThreshold == null ? columns : parse(() -> columns.withLabelThreshold(labelThreshold));
-    return timeColumn == null ? options : options.withTimeColumn(timeColumn, TimeFormat.EPOCH);
+    return parse(() -> csv.csvOptions().withNumericColumns(Set.copyOf(numericColumns)));
   }
 
   private static long instant(String text) {

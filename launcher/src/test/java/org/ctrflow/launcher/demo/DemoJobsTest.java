@@ -39,7 +39,8 @@ class DemoJobsTest {
         "ctrflow",
         null,
         false,
-        Duration.ofSeconds(75));
+        Duration.ofSeconds(75),
+        null);
   }
 
   @Test

@@ -5,6 +5,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.ctrflow.connectors.replay.DatasetFormat;
+import org.ctrflow.connectors.replay.DatasetLayout;
 
 /**
  * The declared input of a model: an ordered list of fields and the layout of the single embedding
@@ -14,6 +19,9 @@ import java.util.Objects;
  *
  * <p>Gate contexts name, per FinalMLP feature-selection gate, the fields whose embeddings condition
  * that gate (e.g. Frappe: {@code [[user], [item]]}); empty when unused.
+ *
+ * <p>The optional input says how dataset files of this data read (format, label and time columns),
+ * so that commands given the schema need no further options; it is not part of the layout.
  */
 public final class FeatureSchema {
 
@@ -21,6 +29,7 @@ public final class FeatureSchema {
   private final int seed;
   private final List<FieldSpec> fields;
   private final List<List<String>> gateContexts;
+  private final DatasetLayout input;
   private final Map<String, Integer> indexByName;
   private final int[] offsets;
   private final int[] fieldSeeds;
@@ -31,6 +40,7 @@ public final class FeatureSchema {
     this.seed = b.seed;
     this.fields = List.copyOf(b.fields);
     this.gateContexts = b.gateContexts.stream().map(List::copyOf).toList();
+    this.input = b.input == null ? null : b.input.withNumericColumns(numericFields(fields));
     this.indexByName = new HashMap<>();
     this.offsets = new int[fields.size()];
     this.fieldSeeds = new int[fields.size()];
@@ -104,6 +114,26 @@ public final class FeatureSchema {
     return gateContexts.get(gate).stream().mapToInt(this::fieldIndex).toArray();
   }
 
+  /**
+   * How dataset files of this data read, if the schema says; a CSV layout reads the schema's
+   * numeric fields as numbers.
+   */
+  public Optional<DatasetLayout> input() {
+    return Optional.ofNullable(input);
+  }
+
+  /** The names of the fields with a numeric encoding, in schema order. */
+  public Set<String> numericFieldNames() {
+    return numericFields(fields);
+  }
+
+  private static Set<String> numericFields(List<FieldSpec> fields) {
+    return fields.stream()
+        .filter(f -> f.encoding() instanceof NumericEncoding)
+        .map(FieldSpec::name)
+        .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+  }
+
   /** An encoder for this schema; encoders are immutable and may be shared between threads. */
   public FeatureEncoder encoder() {
     return new FeatureEncoder(this);
@@ -115,12 +145,13 @@ public final class FeatureSchema {
         && name.equals(s.name)
         && seed == s.seed
         && fields.equals(s.fields)
-        && gateContexts.equals(s.gateContexts);
+        && gateContexts.equals(s.gateContexts)
+        && Objects.equals(input, s.input);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, seed, fields, gateContexts);
+    return Objects.hash(name, seed, fields, gateContexts, input);
   }
 
   @Override
@@ -134,6 +165,7 @@ public final class FeatureSchema {
     private int seed;
     private final List<FieldSpec> fields = new ArrayList<>();
     private List<List<String>> gateContexts = List.of();
+    private DatasetLayout input;
 
     private Builder() {}
 
@@ -165,6 +197,12 @@ public final class FeatureSchema {
     /** Optional, default none: per gate, names of fields of this schema. */
     public Builder optGateContexts(List<List<String>> contexts) {
       this.gateContexts = List.copyOf(contexts);
+      return this;
+    }
+
+    /** Optional, default none: how dataset files of this data read. */
+    public Builder optInput(DatasetLayout layout) {
+      this.input = layout;
       return this;
     }
 
@@ -202,7 +240,38 @@ public final class FeatureSchema {
           }
         }
       }
+      if (input != null) {
+        checkInput(names);
+      }
       return new FeatureSchema(this);
+    }
+
+    private void checkInput(List<String> names) {
+      if (input.format() == DatasetFormat.CSV) {
+        var csv = input.csv();
+        for (String column :
+            java.util.Arrays.asList(csv.labelColumn(), csv.idColumn(), csv.timeColumn())) {
+          if (column != null && names.contains(column)) {
+            throw new IllegalArgumentException(
+                "input: column '"
+                    + column
+                    + "' is the label, id or time column and also a field; remove the field, or"
+                    + " a model would read it as a feature");
+          }
+        }
+      }
+      if (input.format() == DatasetFormat.LIBFM && !input.libFmFields().isEmpty()) {
+        for (String field : names) {
+          if (!input.libFmFields().contains(field)) {
+            throw new IllegalArgumentException(
+                "field '"
+                    + field
+                    + "' is not among input.fieldNames "
+                    + input.libFmFields()
+                    + ", so libFM files never hold it; valid: one of those names");
+          }
+        }
+      }
     }
   }
 }
