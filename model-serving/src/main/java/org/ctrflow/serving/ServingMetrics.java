@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,7 @@ final class ServingMetrics {
   final Histogram batchRows =
       Histogram.builder()
           .name("ctrflow_serving_batch_rows")
-          .help("Rows scored by one forward pass.")
+          .help("Rows scored by one forward pass, by model.")
           .labelNames("model")
           .classicExponentialUpperBounds(1, 2, 17)
           .register(registry);
@@ -37,7 +38,7 @@ final class ServingMetrics {
   final Histogram batchRequests =
       Histogram.builder()
           .name("ctrflow_serving_batch_requests")
-          .help("Requests merged into one forward pass.")
+          .help("Requests merged into one forward pass, by model.")
           .labelNames("model")
           .classicExponentialUpperBounds(1, 2, 12)
           .register(registry);
@@ -58,21 +59,21 @@ final class ServingMetrics {
           .name("ctrflow_serving_queued_requests")
           .help(
               "Requests holding one of the model's queue-capacity places: waiting for a batch, or"
-                  + " without batching waiting for or in their forward pass.")
+                  + " without batching waiting for or in their forward pass; by model.")
           .labelNames("model")
           .register(registry);
 
   final Gauge modelVersion =
       Gauge.builder()
           .name("ctrflow_serving_model_version")
-          .help("The version new requests are scored with.")
+          .help("The version new requests are scored with, by model.")
           .labelNames("model")
           .register(registry);
 
   final Gauge warmVersions =
       Gauge.builder()
           .name("ctrflow_serving_warm_versions")
-          .help("Versions kept loaded.")
+          .help("Versions kept loaded, by model.")
           .labelNames("model")
           .register(registry);
 
@@ -87,8 +88,8 @@ final class ServingMetrics {
       Counter.builder()
           .name("ctrflow_serving_model_updates_total")
           .help(
-              "Model-update events by outcome: updated, pending, ignored or rejected (with the"
-                  + " reason).")
+              "Model-update events by model and outcome: updated, pending, ignored or rejected"
+                  + " (with the reason).")
           .labelNames("model", "outcome", "reason")
           .register(registry);
 
@@ -103,7 +104,7 @@ final class ServingMetrics {
   final Counter workerRestarts =
       Counter.builder()
           .name("ctrflow_serving_worker_restarts_total")
-          .help("Restarts of a background worker after it failed.")
+          .help("Restarts of a background worker after it failed, by worker.")
           .labelNames("worker")
           .register(registry);
 
@@ -111,17 +112,22 @@ final class ServingMetrics {
   void watchWorkers(Supplier<Map<String, Supervisor.State>> states) {
     GaugeWithCallback.builder()
         .name("ctrflow_serving_worker_up")
-        .help("1 while a background worker runs, 0 while it waits to be restarted.")
+        .help("1 while a background worker runs, 0 while it waits to be restarted; by worker.")
         .labelNames("worker")
         .callback(
             cb -> states.get().forEach((w, s) -> cb.call(s == Supervisor.State.UP ? 1 : 0, w)))
         .register(registry);
   }
 
+  /** Every registered metric, including those that have recorded nothing yet. */
+  MetricSnapshots snapshots() {
+    return registry.scrape();
+  }
+
   String scrape() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+      PrometheusTextFormatWriter.create().write(out, snapshots());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

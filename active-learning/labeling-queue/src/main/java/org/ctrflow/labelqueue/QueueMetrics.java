@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +41,7 @@ public final class QueueMetrics {
   public final Counter workerRestarts =
       Counter.builder()
           .name("labelqueue_worker_restarts_total")
-          .help("Restarts of a background worker after it failed")
+          .help("Restarts of a background worker after it failed, by worker")
           .labelNames("worker")
           .register(registry);
   public final Counter hookDeliveries =
@@ -70,7 +71,7 @@ public final class QueueMetrics {
       Supplier<Map<String, Boolean>> workersUp) {
     GaugeWithCallback.builder()
         .name("labelqueue_worker_up")
-        .help("1 while a background worker runs, is ready and makes progress, else 0")
+        .help("1 while a background worker runs, is ready and makes progress, else 0; by worker")
         .labelNames("worker")
         .callback(cb -> workersUp.get().forEach((w, up) -> cb.call(up ? 1 : 0, w)))
         .register(registry);
@@ -96,11 +97,16 @@ public final class QueueMetrics {
         .register(registry);
   }
 
+  /** Every registered metric, including those that have recorded nothing yet. */
+  public MetricSnapshots snapshots() {
+    return registry.scrape();
+  }
+
   /** The metrics in Prometheus' text format. */
   public byte[] scrape() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+      PrometheusTextFormatWriter.create().write(out, snapshots());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
