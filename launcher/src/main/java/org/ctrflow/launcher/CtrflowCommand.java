@@ -1,12 +1,15 @@
 package org.ctrflow.launcher;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 import org.ctrflow.launcher.cluster.ClusterCommand;
 import org.ctrflow.launcher.demo.DemoCommand;
 import org.ctrflow.launcher.generate.GenerateCommand;
 import org.ctrflow.launcher.kafka.KafkaCommand;
 import org.ctrflow.launcher.kafka.TopicsCommand;
 import org.ctrflow.launcher.labelqueue.LabelQueueCommand;
-import org.ctrflow.launcher.models.BenchCommand;
 import org.ctrflow.launcher.models.PrequentialCommand;
 import org.ctrflow.launcher.models.TrainOfflineCommand;
 import org.ctrflow.launcher.replay.ReplayCommand;
@@ -35,12 +38,14 @@ import picocli.CommandLine.Command;
       SchemaCommand.class,
       TrainOfflineCommand.class,
       PrequentialCommand.class,
-      BenchCommand.class,
       ServeCommand.class,
       LabelQueueCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CtrflowCommand implements Runnable {
+
+  /** The command the {@link ExtraCommand}s follow in the listing. */
+  private static final String EXTRAS_AFTER = "prequential";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -53,9 +58,29 @@ public final class CtrflowCommand implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The configured command line; tests execute commands through it. */
+  /**
+   * The configured command line, with the {@link ExtraCommand}s found on the class path (the
+   * benchmarks module's {@code bench}) listed after the model commands; tests execute commands
+   * through it.
+   */
   public static CommandLine commandLine() {
-    return new CommandLine(new CtrflowCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine line = new CommandLine(new CtrflowCommand());
+    List<ExtraCommand> extras = new ArrayList<>();
+    ServiceLoader.load(ExtraCommand.class).forEach(extras::add);
+    if (!extras.isEmpty()) {
+      List<Map.Entry<String, CommandLine>> after = new ArrayList<>();
+      boolean past = false;
+      for (Map.Entry<String, CommandLine> e : line.getSubcommands().entrySet()) {
+        if (past) {
+          after.add(e);
+        }
+        past |= e.getKey().equals(EXTRAS_AFTER);
+      }
+      after.forEach(e -> line.getCommandSpec().removeSubcommand(e.getKey()));
+      extras.forEach(line::addSubcommand);
+      after.forEach(e -> line.addSubcommand(e.getKey(), e.getValue()));
+    }
+    return line.setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,10 +1,14 @@
 package org.ctrflow.launcher;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -16,7 +20,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.ctrflow.connectors.archfixture.ReachesIntoFlink;
+import org.ctrflow.connectors.kafka.KafkaBrokerExtension;
 import org.ctrflow.jobs.training.TrainingJobOptions;
+import org.ctrflow.launcher.archfixture.ReachesIntoBenchmarksAndTests;
+import org.ctrflow.launcher.models.BenchCommand;
 import org.ctrflow.models.archfixture.ModelReachesIntoFlink;
 import org.ctrflow.serving.archfixture.ServerReachesIntoJobs;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,11 +31,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module layering of docs/architecture.md, checked on the compiled classes of every module:
- * those on the launcher's class path, and the labeling queue's, read from its build output (it
- * never shares a class path with Flink). Every layer must hold classes and every rule must match
- * some, so a renamed package fails here instead of passing unchecked. (Module-level bans on Flink
- * and rocksdbjni are enforced per module by the Maven enforcer; this test catches class-level
- * reaches across layers.)
+ * those on the benchmarks module's class path (it sits on top of all others; the testing module's
+ * test helpers are on its test class path), and the labeling queue's, read from its build output
+ * (it never shares a class path with Flink). The benchmarks and testing modules keep the packages
+ * of the code they hold, so their layers are told by module, the others by package. Every layer
+ * must hold classes and every rule must match some, so a renamed package fails here instead of
+ * passing unchecked. (Module-level bans on Flink and rocksdbjni are enforced per module by the
+ * Maven enforcer; this test catches class-level reaches across layers.)
  */
 class ArchitectureTest {
 
@@ -38,6 +47,9 @@ class ArchitectureTest {
     "org.ctrflow.memnet..",
     "org.ctrflow.activelearning.strategies.."
   };
+
+  private static final DescribedPredicate<JavaClass> BENCHMARKS = inModule("benchmarks");
+  private static final DescribedPredicate<JavaClass> TESTING = inModule("testing");
 
   private static JavaClasses classes;
 
@@ -56,10 +68,36 @@ class ArchitectureTest {
             .importLocations(locations);
   }
 
-  /** ctrflow's own classes: module output folders in a reactor build, or the modules' jars. */
+  /** Main classes of the module in folder {@code module}: its build output or its jar. */
+  private static DescribedPredicate<JavaClass> inModule(String module) {
+    return DescribedPredicate.describe(
+        "in module " + module,
+        c ->
+            c.getSource()
+                .map(s -> s.getUri().toString())
+                .filter(
+                    uri ->
+                        uri.contains("/" + module + "/target/classes/")
+                            || uri.contains("/ctrflow-" + module + "-")
+                            || uri.contains("/ctrflow-" + module + ".jar!"))
+                .isPresent());
+  }
+
+  /** Classes of {@code packages} outside the benchmarks and testing modules. */
+  private static DescribedPredicate<JavaClass> layer(String... packages) {
+    return resideInAnyPackage(packages).and(not(BENCHMARKS)).and(not(TESTING));
+  }
+
+  /**
+   * ctrflow's own main classes: module output folders in a reactor build, or the modules' jars
+   * ({@code ctrflow-models-<version>.jar}, the launcher's {@code ctrflow.jar}), never their test
+   * jars.
+   */
   private static boolean isCtrflowModule(Location location) {
     return location.contains("/target/classes/")
-        || location.matches(java.util.regex.Pattern.compile(".*/ctrflow-[a-z-]+-[^/]*\\.jar!/.*"));
+        || (location.matches(
+                java.util.regex.Pattern.compile(".*/ctrflow(-[a-z-]+)?(-[^/]*)?\\.jar!/.*"))
+            && !location.contains("-tests.jar!"));
   }
 
   @Test
@@ -76,6 +114,8 @@ class ArchitectureTest {
             "org.ctrflow.launcher")) {
       assertThat(classes.containPackage(module)).as(module).isTrue();
     }
+    assertThat(classes.that(BENCHMARKS)).as("benchmarks").isNotEmpty();
+    assertThat(classes.that(TESTING)).as("testing").isNotEmpty();
   }
 
   @Test
@@ -93,9 +133,15 @@ class ArchitectureTest {
     noFlinkInServices().check(classes);
   }
 
+  @Test
+  void mainCodeNeverSeesTestFrameworks() {
+    noTestFrameworksInMainCode().check(classes);
+  }
+
   /**
    * Planted violations (test classes in the layers' packages): a models class using Flink, a
-   * serving class using the jobs, a contracts class using Flink and the launcher.
+   * serving class using the jobs, a contracts class using Flink and the launcher, a launcher class
+   * using a bench command, the testing module and JUnit.
    */
   @Test
   void theRulesCatchPlantedViolations() {
@@ -106,14 +152,23 @@ class ArchitectureTest {
                 ServerReachesIntoJobs.class,
                 ReachesIntoFlink.class,
                 StateDir.class,
-                TrainingJobOptions.class);
+                TrainingJobOptions.class,
+                ReachesIntoBenchmarksAndTests.class,
+                BenchCommand.class,
+                KafkaBrokerExtension.class);
     assertThatThrownBy(() -> noFlinkBelowJobs().check(bad))
         .hasMessageContaining("ModelReachesIntoFlink")
         .hasMessageContaining("ReachesIntoFlink")
         .hasMessageContaining("JobID");
     assertThatThrownBy(() -> layering().check(bad))
         .hasMessageContaining("ServerReachesIntoJobs")
-        .hasMessageContaining("TrainingJobOptions");
+        .hasMessageContaining("TrainingJobOptions")
+        .hasMessageContaining("ReachesIntoBenchmarksAndTests")
+        .hasMessageContaining("BenchCommand")
+        .hasMessageContaining("KafkaBrokerExtension");
+    assertThatThrownBy(() -> noTestFrameworksInMainCode().check(bad))
+        .hasMessageContaining("ReachesIntoBenchmarksAndTests")
+        .hasMessageContaining("org.junit");
     assertThatThrownBy(() -> noFlinkInServices().check(bad))
         .hasMessageContaining("ServerReachesIntoJobs");
   }
@@ -122,31 +177,40 @@ class ArchitectureTest {
     return layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
         .layer("Contracts")
-        .definedBy("org.ctrflow.connectors..")
+        .definedBy(layer("org.ctrflow.connectors.."))
         .layer("Models")
-        .definedBy("org.ctrflow.models..", "org.ctrflow.memnet..")
+        .definedBy(layer("org.ctrflow.models..", "org.ctrflow.memnet.."))
         .layer("Strategies")
-        .definedBy("org.ctrflow.activelearning.strategies..")
+        .definedBy(layer("org.ctrflow.activelearning.strategies.."))
         .layer("Jobs")
-        .definedBy("org.ctrflow.jobs..")
+        .definedBy(layer("org.ctrflow.jobs.."))
         .layer("Serving")
-        .definedBy("org.ctrflow.serving..")
+        .definedBy(layer("org.ctrflow.serving.."))
         .layer("Queue")
-        .definedBy("org.ctrflow.labelqueue..")
+        .definedBy(layer("org.ctrflow.labelqueue.."))
         .layer("Launcher")
-        .definedBy("org.ctrflow.launcher..")
-        .whereLayer("Launcher")
+        .definedBy(layer("org.ctrflow.launcher.."))
+        .layer("Benchmarks")
+        .definedBy(BENCHMARKS)
+        .layer("Testing")
+        .definedBy(TESTING)
+        .whereLayer("Testing")
         .mayNotBeAccessedByAnyLayer()
+        .whereLayer("Benchmarks")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("Launcher")
+        .mayOnlyBeAccessedByLayers("Benchmarks")
         .whereLayer("Jobs")
-        .mayOnlyBeAccessedByLayers("Launcher")
+        .mayOnlyBeAccessedByLayers("Launcher", "Benchmarks")
         .whereLayer("Serving")
-        .mayOnlyBeAccessedByLayers("Launcher")
+        .mayOnlyBeAccessedByLayers("Launcher", "Benchmarks")
         .whereLayer("Queue")
-        .mayOnlyBeAccessedByLayers("Launcher")
+        .mayOnlyBeAccessedByLayers("Launcher", "Benchmarks")
         .whereLayer("Strategies")
-        .mayOnlyBeAccessedByLayers("Jobs", "Serving", "Queue", "Launcher")
+        .mayOnlyBeAccessedByLayers("Jobs", "Serving", "Queue", "Launcher", "Benchmarks")
         .whereLayer("Models")
-        .mayOnlyBeAccessedByLayers("Strategies", "Jobs", "Serving", "Queue", "Launcher");
+        .mayOnlyBeAccessedByLayers(
+            "Strategies", "Jobs", "Serving", "Queue", "Launcher", "Benchmarks");
   }
 
   private static ArchRule noFlinkBelowJobs() {
@@ -167,5 +231,14 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage("org.apache.flink..", "org.ctrflow.jobs..")
         .because("they run as their own processes, beside Flink, not in it");
+  }
+
+  private static ArchRule noTestFrameworksInMainCode() {
+    return noClasses()
+        .that(not(TESTING))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.junit..", "org.opentest4j..", "org.testcontainers..")
+        .because("test helpers live in the testing module, which main code never depends on");
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.ctrflow.launcher.ExtraCommand;
 import org.ctrflow.launcher.labelqueue.QueueBenchCommand;
 import org.ctrflow.launcher.serve.BenchServeCommand;
 import org.ctrflow.models.blocks.CtrModelConfig;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Spec;
       BenchServeCommand.class,
       QueueBenchCommand.class
     })
-public final class BenchCommand {
+public final class BenchCommand implements ExtraCommand {
 
   @Command(
       name = "model",
