@@ -50,9 +50,9 @@ class MemorySnapshotTest {
   @ValueSource(strings = {"memnet", "hybrid", "nmn", "nmn-finalmlp"})
   void snapshotAndDeltaRestoreTheMemoryAndTheScores(String model) throws Exception {
     CtrModelConfig config =
-        CtrModelConfig.frappe(model, FRAPPE.totalRows()).withOptions(Fixtures.smallMemory());
+        CtrModelConfig.frappe(model, FRAPPE.totalRows()).withOptions(MemoryFixtures.smallMemory());
     assertThat(CtrModels.names()).contains(model);
-    try (OnlineTrainer trainer = new OnlineTrainer(config, Fixtures.trainer());
+    try (OnlineTrainer trainer = new OnlineTrainer(config, MemoryFixtures.trainer());
         NDManager manager = NDManager.newBaseManager()) {
       Random random = new Random(5);
       train(trainer, random, 3);

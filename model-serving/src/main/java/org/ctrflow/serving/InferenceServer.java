@@ -38,7 +38,7 @@ public final class InferenceServer implements AutoCloseable {
   private static final long SCORE_TIMEOUT_SECONDS = 30;
 
   private final ModelRegistry registry;
-  private final Map<String, RequestScorer> scorers;
+  private final Map<String, DynamicBatcher> batchers;
   private final ServingMetrics metrics;
   private final ServingConfig config;
   private final Supervisor workers;
@@ -47,12 +47,12 @@ public final class InferenceServer implements AutoCloseable {
 
   InferenceServer(
       ModelRegistry registry,
-      Map<String, RequestScorer> scorers,
+      Map<String, DynamicBatcher> batchers,
       ServingMetrics metrics,
       ServingConfig config,
       Supervisor workers) {
     this.registry = registry;
-    this.scorers = scorers;
+    this.batchers = batchers;
     this.metrics = metrics;
     this.config = config;
     this.workers = workers;
@@ -205,7 +205,7 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   private Scores score(ModelVersions model, ModelHandle h, List<FeatureRow> rows) {
-    CompletableFuture<Scores> result = scorers.get(model.name()).submit(h, rows);
+    CompletableFuture<Scores> result = batchers.get(model.name()).submit(h, rows);
     Scores scores;
     try {
       scores = result.get(SCORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -79,7 +79,7 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
   private final ScoringConfig config;
 
   private transient FollowedModels models;
-  private transient RequestScorer scorer;
+  private transient SelectingScorer scorer;
   private transient BudgetedSelector selector;
   private transient DiversityGuard guard;
   private transient List<byte[]> held;
@@ -114,7 +114,7 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
             ? null
             : new DiversityGuard(
                 config.diversityWindowMillis(), GUARD_CAPACITY, GUARD_HASHES, GUARD_THRESHOLD);
-    scorer = new RequestScorer(config, selector, guard);
+    scorer = new SelectingScorer(config, selector, guard);
     models =
         new FollowedModels(config.models(), new DirectoryModelStore(Path.of(config.modelStore())));
     nextSequence = new TreeMap<>();
@@ -217,11 +217,11 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
     if (batch.isEmpty()) {
       return;
     }
-    List<RequestScorer.Scored> results =
+    List<SelectingScorer.Scored> results =
         scorer.score(batch.stream().map(Pending::request).toList(), models.loaded());
     for (int i = 0; i < results.size(); i++) {
       Pending pending = batch.get(i);
-      RequestScorer.Scored result = results.get(i);
+      SelectingScorer.Scored result = results.get(i);
       output.collect(stamped(new StreamRecord<>(result.prediction()), pending));
       if (result.labelRequest() != null) {
         output.collect(LABEL_REQUESTS, stamped(new StreamRecord<>(result.labelRequest()), pending));

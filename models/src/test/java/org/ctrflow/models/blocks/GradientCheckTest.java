@@ -56,7 +56,7 @@ class GradientCheckTest {
       CtrModelBlock block = CtrModels.create(config);
       block.initialize(manager, DataType.FLOAT64, block.inputShape(1));
       CtrLoss loss = new CtrLoss(block);
-      NDArray x = Fixtures.indices(manager, BATCH, FIELDS, ROWS);
+      NDArray x = BlockFixtures.indices(manager, BATCH, FIELDS, ROWS);
       NDArray y =
           manager
               .randomInteger(0, 2, new Shape(BATCH, 1), DataType.INT32)
@@ -117,7 +117,7 @@ class GradientCheckTest {
   private static NDArray logits(CtrModelBlock block, NDManager step, NDArray x) {
     NDArray input = x.duplicate();
     input.attach(step);
-    return Fixtures.forward(block, step, true, input);
+    return BlockFixtures.forward(block, step, true, input);
   }
 
   private static int argMaxAbs(double[] values) {

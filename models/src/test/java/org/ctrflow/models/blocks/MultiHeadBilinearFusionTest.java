@@ -40,7 +40,7 @@ class MultiHeadBilinearFusionTest {
       NDArray o1 = step.create(new float[] {1f, 2f}, new Shape(1, 2));
       NDArray o2 = step.create(new float[] {3f, 4f}, new Shape(1, 2));
       // 0.5·1 - 1·2 + 0.25 + 2·3 + 0·4 + 1·0.1·3 + 2·(-0.2)·4 = 3.45
-      float logit = Fixtures.forward(fusion, step, false, o1, o2).getFloat(0, 0);
+      float logit = BlockFixtures.forward(fusion, step, false, o1, o2).getFloat(0, 0);
       assertThat(logit).isCloseTo(3.45f, within(1e-5f));
     }
   }
@@ -67,7 +67,7 @@ class MultiHeadBilinearFusionTest {
       set(fusion, "w2_weight", w2);
       set(fusion, "bilinear", w);
       float[] logits =
-          Fixtures.forward(
+          BlockFixtures.forward(
                   fusion,
                   step,
                   false,

@@ -7,13 +7,13 @@ import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.training.TrainerConfig;
 
 /** Small memory-model configs and random batches for the tests. */
-final class Fixtures {
+final class MemoryFixtures {
 
   static final int ROWS = 60;
   static final int FIELDS = 4;
   static final int BATCH = 32;
 
-  private Fixtures() {}
+  private MemoryFixtures() {}
 
   /** Dropout 0 and no batch norm, so two forwards of one batch agree exactly. */
   static CtrModelConfig small(String model, Map<String, String> options) {

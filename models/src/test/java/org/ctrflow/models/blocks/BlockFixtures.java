@@ -10,9 +10,9 @@ import ai.djl.training.ParameterStore;
 import java.util.List;
 
 /** Small configurations and inputs shared by the block tests. */
-final class Fixtures {
+final class BlockFixtures {
 
-  private Fixtures() {}
+  private BlockFixtures() {}
 
   /** A small model: streams end at widths 6 and 4 (2 heads), gate 1 on field 0, gate 2 on bias. */
   static CtrModelConfig small(String model, long rows, int fields, int dim) {
