@@ -38,7 +38,9 @@ final class TrainingFixtures {
         List.of(1),
         2,
         0f,
-        model.startsWith("nmn") ? Map.of("fast.enabled", "true") : Map.of());
+        model.equals("memnet") || model.equals("hybrid")
+            ? Map.of("fast.enabled", "true")
+            : Map.of());
   }
 
   static TrainingSetup setup(
