@@ -36,21 +36,19 @@ class GradientCheckTest {
     Engine.getInstance().setRandomSeed(11);
     // No dropout, so that training-mode forward passes are deterministic.
     CtrModelConfig config =
-        new CtrModelConfig(
-            model,
-            ROWS,
-            FIELDS,
-            3,
-            List.of(6),
-            0f,
-            List.of(4),
-            0f,
-            true,
-            List.of(5),
-            List.of(0),
-            List.of(),
-            2,
-            0.5f);
+        CtrModelConfig.builder()
+            .setModel(model)
+            .setNumRows(ROWS)
+            .setNumFields(FIELDS)
+            .setEmbeddingDim(3)
+            .optMlp1Units(List.of(6))
+            .optMlp2Units(List.of(4))
+            .optBatchNorm(true)
+            .optGateHiddenUnits(List.of(5))
+            .optGate1ContextFields(List.of(0))
+            .optHeads(2)
+            .optEmbeddingL2(0.5f)
+            .build();
     try (NDManager manager = NDManager.newBaseManager()) {
       // float64, so that finite differences resolve even the 1e-4-sized embeddings under BN.
       CtrModelBlock block = CtrModels.create(config);

@@ -106,21 +106,19 @@ class MultiHeadBilinearFusionTest {
             "heads (3) must divide both stream widths, got stream 1 width 400 and stream 2 width"
                 + " 100; valid head counts divide 100");
     CtrModelConfig frappeWith3Heads =
-        new CtrModelConfig(
-            "finalmlp",
-            100,
-            10,
-            10,
-            List.of(400),
-            0f,
-            List.of(100),
-            0f,
-            true,
-            List.of(400),
-            List.of(0),
-            List.of(1),
-            3,
-            0f);
+        CtrModelConfig.builder()
+            .setModel("finalmlp")
+            .setNumRows(100)
+            .setNumFields(10)
+            .setEmbeddingDim(10)
+            .optMlp1Units(List.of(400))
+            .optMlp2Units(List.of(100))
+            .optBatchNorm(true)
+            .optGateHiddenUnits(List.of(400))
+            .optGate1ContextFields(List.of(0))
+            .optGate2ContextFields(List.of(1))
+            .optHeads(3)
+            .build();
     assertThatThrownBy(() -> CtrModels.create(frappeWith3Heads))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("heads (3) must divide both stream widths");
