@@ -108,6 +108,35 @@ class MemoryTrainingTest {
   }
 
   /**
+   * With fast learning of the write controller, each slow step fits S_w to the gradient the
+   * backward leaves on the memory write's probe; with the read controller only, S_w is not kept.
+   */
+  @Test
+  void slowStepsFitTheWriteControllersSyntheticGradient() {
+    for (String controllers : new String[] {"read,write", "read"}) {
+      Map<String, String> options = new HashMap<>(MemoryFixtures.smallMemory());
+      options.put("fast.enabled", "true");
+      options.put("fast.controllers", controllers);
+      try (OnlineTrainer trainer =
+          new OnlineTrainer(MemoryFixtures.small("memnet", options), MemoryFixtures.trainer())) {
+        MemoryAugmentedBlock block = (MemoryAugmentedBlock) trainer.block();
+        Random random = new Random(4);
+        for (int i = 0; i < 3; i++) {
+          long[] rows = MemoryFixtures.rows(random);
+          trainer.train(rows, MemoryFixtures.BATCH, MemoryFixtures.labels(rows), null);
+        }
+        Map<String, Double> diagnostics = block.diagnostics();
+        if (controllers.contains("write")) {
+          assertThat(diagnostics.get("sg.write.error")).as(controllers).isFinite().isPositive();
+          assertThat(diagnostics.get("sg.write.cosine")).as(controllers).isFinite();
+        } else {
+          assertThat(diagnostics).as(controllers).doesNotContainKey("sg.write.error");
+        }
+      }
+    }
+  }
+
+  /**
    * S_r fitted by its own optimizer to fixed true gradients: its normalised error must fall well
    * below 1 (the error of predicting zero) and its cosine with them rise above 0.5.
    */
