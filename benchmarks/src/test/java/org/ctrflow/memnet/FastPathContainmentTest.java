@@ -58,22 +58,19 @@ class FastPathContainmentTest {
   private static double logLoss(DriftStream stream, Map<String, String> fast) {
     Map<String, String> options = new HashMap<>(fast);
     CtrModelConfig config =
-        new CtrModelConfig(
-            "memnet",
-            stream.numRows(),
-            stream.fields(),
-            8,
-            List.of(64),
-            0f,
-            List.of(32),
-            0f,
-            false,
-            List.of(64),
-            List.of(0),
-            List.of(1),
-            2,
-            0f,
-            options);
+        CtrModelConfig.builder()
+            .setModel("memnet")
+            .setNumRows(stream.numRows())
+            .setNumFields(stream.fields())
+            .setEmbeddingDim(8)
+            .optMlp1Units(List.of(64))
+            .optMlp2Units(List.of(32))
+            .optGateHiddenUnits(List.of(64))
+            .optGate1ContextFields(List.of(0))
+            .optGate2ContextFields(List.of(1))
+            .optHeads(2)
+            .optOptions(options)
+            .build();
     int batch = 256;
     int fields = stream.fields();
     double[] scores = new double[EVENTS];

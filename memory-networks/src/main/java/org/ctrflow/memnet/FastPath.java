@@ -54,6 +54,7 @@ final class FastPath {
   private final List<Parameter> writeParameters;
   private final SgFitter readFitter;
   private final SgFitter writeFitter;
+  private final WriteGradientProbe writeProbe;
   private final Map<Parameter, NDArray> delta = new IdentityHashMap<>();
   private long steps;
   private long bounded;
@@ -68,6 +69,7 @@ final class FastPath {
     writeParameters = memory.controllerParameters(false, true);
     readFitter = new SgFitter(memory, true);
     writeFitter = new SgFitter(memory, false);
+    writeProbe = new WriteGradientProbe(options, writeFitter);
   }
 
   /** The synthetic-gradient modules' parameters: trained here, never by the trainer. */
@@ -77,8 +79,11 @@ final class FastPath {
     return own;
   }
 
-  SgFitter writeFitter() {
-    return writeFitter;
+  /**
+   * Fits S_w from the slow step's gradient of the memory write (see {@link WriteGradientProbe}).
+   */
+  WriteGradientProbe writeProbe() {
+    return writeProbe;
   }
 
   /** Scores the batch part by part, adapting after each part (class notes). */

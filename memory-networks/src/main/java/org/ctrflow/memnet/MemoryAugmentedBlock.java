@@ -30,8 +30,7 @@ import org.ctrflow.models.training.TrainingHooks;
  * through M', which is how the write controller learns (truncated back-propagation over one write;
  * choice of ours, the paper back-propagates through its sequence). After the update the memory
  * becomes M'' = write(M', z_B, h_B), without gradient. With fast learning of the write controller,
- * a zero "probe" array added to h_A catches ∂L/∂h_A in the same backward, and S_w is fitted to it
- * (× B: the gradient of one example's own loss) after the step.
+ * the fast path's {@link WriteGradientProbe} on h_A catches ∂L/∂h_A in the same backward.
  *
  * <p><b>Fast path</b> ({@link #scoreThenAdapt}, test-then-train's scoring, with {@code
  * fast.enabled}): see {@link FastPath}. The synthetic-gradient modules are trained there, never by
@@ -87,7 +86,6 @@ public abstract class MemoryAugmentedBlock extends CtrModelBlock implements Trai
     NDManager manager = e.getManager();
     long batch = e.getShape().get(0);
     long half = batch / 2;
-    int width = memory.options().width();
     NDArray mem = store.getValue(memory.slots(), e.getDevice(), true);
     NDArray q = memory.query(store, e, true);
     NDArray y = s.labels;
@@ -95,12 +93,7 @@ public abstract class MemoryAugmentedBlock extends CtrModelBlock implements Trai
     NDIndex b = new NDIndex("{}:", half);
     NDArray zA = memory.address(q.get(a), mem);
     NDArray yA = y.get(a);
-    NDArray hA = memory.content(store, e.get(a), yA, true);
-    if (fitsWriteGradients()) {
-      s.contentProbe = manager.zeros(new Shape(half, width));
-      s.contentProbe.setRequiresGradient(true);
-      hA = hA.add(s.contentProbe);
-    }
+    NDArray hA = fast.writeProbe().attach(manager, memory.content(store, e.get(a), yA, true), yA);
     NDArray written = NeuralMemory.write(mem, zA.stopGradient(), hA);
     NDArray zB = memory.address(q.get(b), written);
     NDArray m = zA.matMul(mem).concat(zB.matMul(written), 0);
@@ -108,19 +101,13 @@ public abstract class MemoryAugmentedBlock extends CtrModelBlock implements Trai
 
     NDArray hB = memory.content(store, e.get(b), y.get(b), true).stopGradient();
     s.nextMemory = NeuralMemory.write(written.stopGradient(), zB.stopGradient(), hB);
-    s.content = hA.stopGradient();
-    s.contentLabels = yA;
     return logits;
-  }
-
-  private boolean fitsWriteGradients() {
-    MemnetOptions o = memory.options();
-    return o.fast() && o.fastWrite();
   }
 
   @Override
   public void beginStep(NDArray labels) {
     step = new StepState(labels);
+    fast.writeProbe().clear();
     fast.beforeSlowStep();
   }
 
@@ -129,13 +116,7 @@ public abstract class MemoryAugmentedBlock extends CtrModelBlock implements Trai
     StepState s = step;
     step = null;
     if (s != null && s.nextMemory != null) {
-      if (s.contentProbe != null) {
-        long batch = s.labels.getShape().get(0);
-        NDArray g = s.contentProbe.getGradient().duplicate();
-        g.attach(s.labels.getManager());
-        fast.writeFitter()
-            .fit(s.content, s.contentLabels, g.mul(s.labels.getManager().full(new Shape(), batch)));
-      }
+      fast.writeProbe().fit(s.labels);
       // After the backward: M is no longer saved for it, so it may change in place.
       memory.slots().getArray().set(s.nextMemory.toFloatArray());
     }
@@ -186,9 +167,6 @@ public abstract class MemoryAugmentedBlock extends CtrModelBlock implements Trai
   /** What a training step keeps between its forward and {@link #endStep()}. */
   private static final class StepState {
     final NDArray labels;
-    NDArray contentProbe;
-    NDArray content;
-    NDArray contentLabels;
     NDArray nextMemory;
 
     StepState(NDArray labels) {

@@ -50,9 +50,11 @@ class MemorySnapshotTest {
   @ValueSource(strings = {"memnet", "hybrid", "nmn", "nmn-finalmlp"})
   void snapshotAndDeltaRestoreTheMemoryAndTheScores(String model) throws Exception {
     CtrModelConfig config =
-        CtrModelConfig.frappe(model, FRAPPE.totalRows()).withOptions(Fixtures.smallMemory());
+        CtrModelConfig.frappe(model, FRAPPE.totalRows()).toBuilder()
+            .optOptions(MemoryFixtures.smallMemory())
+            .build();
     assertThat(CtrModels.names()).contains(model);
-    try (OnlineTrainer trainer = new OnlineTrainer(config, Fixtures.trainer());
+    try (OnlineTrainer trainer = new OnlineTrainer(config, MemoryFixtures.trainer());
         NDManager manager = NDManager.newBaseManager()) {
       Random random = new Random(5);
       train(trainer, random, 3);

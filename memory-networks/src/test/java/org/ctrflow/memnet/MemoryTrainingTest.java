@@ -51,15 +51,15 @@ class MemoryTrainingTest {
   @ParameterizedTest
   @CsvSource({"memnet, 0", "hybrid, 0", "memnet, 2"})
   void slowPathReachesEveryParameterAndWritesTheMemory(String model, String topK) {
-    Map<String, String> options = new HashMap<>(Fixtures.smallMemory());
+    Map<String, String> options = new HashMap<>(MemoryFixtures.smallMemory());
     options.put("memory.top-k", topK);
     try (OnlineTrainer trainer =
-        new OnlineTrainer(Fixtures.small(model, options), Fixtures.trainer())) {
+        new OnlineTrainer(MemoryFixtures.small(model, options), MemoryFixtures.trainer())) {
       Map<String, float[]> before = weights(trainer.block());
       Random random = new Random(1);
       for (int i = 0; i < 3; i++) {
-        long[] rows = Fixtures.rows(random);
-        trainer.train(rows, Fixtures.BATCH, Fixtures.labels(rows), null);
+        long[] rows = MemoryFixtures.rows(random);
+        trainer.train(rows, MemoryFixtures.BATCH, MemoryFixtures.labels(rows), null);
       }
       Set<String> unchanged = new HashSet<>(before.keySet());
       unchanged.removeAll(changed(before, weights(trainer.block())));
@@ -73,20 +73,20 @@ class MemoryTrainingTest {
   @Test
   void fastUpdateChangesOnlyTheChosenControllers() {
     for (String controllers : new String[] {"read,write", "read"}) {
-      Map<String, String> options = new HashMap<>(Fixtures.smallMemory());
+      Map<String, String> options = new HashMap<>(MemoryFixtures.smallMemory());
       options.put("fast.controllers", controllers);
       try (OnlineTrainer trainer =
-              new OnlineTrainer(Fixtures.small("memnet", options), Fixtures.trainer());
+              new OnlineTrainer(MemoryFixtures.small("memnet", options), MemoryFixtures.trainer());
           NDManager manager = NDManager.newBaseManager()) {
         MemoryAugmentedBlock block = (MemoryAugmentedBlock) trainer.block();
         Random random = new Random(2);
         for (int i = 0; i < 5; i++) {
-          long[] rows = Fixtures.rows(random);
-          trainer.train(rows, Fixtures.BATCH, Fixtures.labels(rows), null);
+          long[] rows = MemoryFixtures.rows(random);
+          trainer.train(rows, MemoryFixtures.BATCH, MemoryFixtures.labels(rows), null);
         }
-        long[] rows = Fixtures.rows(random);
-        NDArray x = manager.create(rows, new Shape(Fixtures.BATCH, Fixtures.FIELDS));
-        NDArray y = manager.create(Fixtures.labels(rows), new Shape(Fixtures.BATCH, 1));
+        long[] rows = MemoryFixtures.rows(random);
+        NDArray x = manager.create(rows, new Shape(MemoryFixtures.BATCH, MemoryFixtures.FIELDS));
+        NDArray y = manager.create(MemoryFixtures.labels(rows), new Shape(MemoryFixtures.BATCH, 1));
         // S_r predicts zero until its first fit: the first update only fits it.
         block.fastUpdate(x, y);
         Map<String, float[]> before = weights(block);
@@ -108,6 +108,35 @@ class MemoryTrainingTest {
   }
 
   /**
+   * With fast learning of the write controller, each slow step fits S_w to the gradient the
+   * backward leaves on the memory write's probe; with the read controller only, S_w is not kept.
+   */
+  @Test
+  void slowStepsFitTheWriteControllersSyntheticGradient() {
+    for (String controllers : new String[] {"read,write", "read"}) {
+      Map<String, String> options = new HashMap<>(MemoryFixtures.smallMemory());
+      options.put("fast.enabled", "true");
+      options.put("fast.controllers", controllers);
+      try (OnlineTrainer trainer =
+          new OnlineTrainer(MemoryFixtures.small("memnet", options), MemoryFixtures.trainer())) {
+        MemoryAugmentedBlock block = (MemoryAugmentedBlock) trainer.block();
+        Random random = new Random(4);
+        for (int i = 0; i < 3; i++) {
+          long[] rows = MemoryFixtures.rows(random);
+          trainer.train(rows, MemoryFixtures.BATCH, MemoryFixtures.labels(rows), null);
+        }
+        Map<String, Double> diagnostics = block.diagnostics();
+        if (controllers.contains("write")) {
+          assertThat(diagnostics.get("sg.write.error")).as(controllers).isFinite().isPositive();
+          assertThat(diagnostics.get("sg.write.cosine")).as(controllers).isFinite();
+        } else {
+          assertThat(diagnostics).as(controllers).doesNotContainKey("sg.write.error");
+        }
+      }
+    }
+  }
+
+  /**
    * S_r fitted by its own optimizer to fixed true gradients: its normalised error must fall well
    * below 1 (the error of predicting zero) and its cosine with them rise above 0.5.
    */
@@ -115,15 +144,18 @@ class MemoryTrainingTest {
   void syntheticGradientsLearnTheTrueGradients() {
     try (OnlineTrainer trainer =
             new OnlineTrainer(
-                Fixtures.small("memnet", Fixtures.smallMemory()), Fixtures.trainer());
+                MemoryFixtures.small("memnet", MemoryFixtures.smallMemory()),
+                MemoryFixtures.trainer());
         NDManager manager = NDManager.newBaseManager()) {
       MemoryAugmentedBlock block = (MemoryAugmentedBlock) trainer.block();
       SgFitter fitter = new SgFitter(block.memory(), true);
       Random random = new Random(3);
       int k = block.memory().options().width();
-      NDArray q = manager.randomNormal(new Shape(Fixtures.BATCH, k));
+      NDArray q = manager.randomNormal(new Shape(MemoryFixtures.BATCH, k));
       NDArray y =
-          manager.create(Fixtures.labels(Fixtures.rows(random)), new Shape(Fixtures.BATCH, 1));
+          manager.create(
+              MemoryFixtures.labels(MemoryFixtures.rows(random)),
+              new Shape(MemoryFixtures.BATCH, 1));
       // A learnable target: a fixed linear map of q, signed by the label.
       NDArray g = q.matMul(manager.randomNormal(new Shape(k, k))).mul(y.mul(2).sub(1));
       for (int i = 0; i < 400; i++) {

@@ -19,7 +19,7 @@ class NeuralMemoryTest {
 
   @Test
   void addressingIsADistributionOverSlotsPerExample() {
-    NeuralMemory memory = new NeuralMemory(MemnetOptions.parse(Fixtures.smallMemory()));
+    NeuralMemory memory = new NeuralMemory(MemnetOptions.parse(MemoryFixtures.smallMemory()));
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray q = manager.randomNormal(new Shape(5, 4)).mul(3);
       NDArray slots = manager.randomNormal(new Shape(6, 4));
@@ -34,7 +34,7 @@ class NeuralMemoryTest {
 
   @Test
   void topKAddressingIsTheSoftmaxOverTheKBestSlots() {
-    Map<String, String> options = new HashMap<>(Fixtures.smallMemory());
+    Map<String, String> options = new HashMap<>(MemoryFixtures.smallMemory());
     options.put("memory.top-k", "2");
     NeuralMemory memory = new NeuralMemory(MemnetOptions.parse(options));
     try (NDManager manager = NDManager.newBaseManager()) {
@@ -58,7 +58,7 @@ class NeuralMemoryTest {
 
   @Test
   void topKMustFitTheSlots() {
-    Map<String, String> options = new HashMap<>(Fixtures.smallMemory());
+    Map<String, String> options = new HashMap<>(MemoryFixtures.smallMemory());
     options.put("memory.top-k", "7");
     assertThatThrownBy(() -> MemnetOptions.parse(options))
         .isInstanceOf(IllegalArgumentException.class)

@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API: Open Inference Protocol (KServe v2) health, metadata and infer endpoints, the
- * compact CTR endpoint {@code POST /v1/ctr/{name}}, {@code /metrics}, and token-protected admin
- * endpoints to pin a version. Every response to a scoring call names the model version that scored
- * it: the version current when the request arrived (or the one asked for). Every GET route answers
- * HEAD through the same handler, so HEAD gets the status GET would (a 401 without the admin token,
- * a 503 from readiness while not ready).
+ * compact CTR endpoint {@code POST /v1/ctr/{name}}, {@code /metrics}, and the token-protected
+ * {@link AdminRoutes} to pin a version. Every response to a scoring call names the model version
+ * that scored it: the version current when the request arrived (or the one asked for). Every GET
+ * route answers HEAD through the same handler, so HEAD gets the status GET would (a 401 without the
+ * admin token, a 503 from readiness while not ready).
  */
 public final class InferenceServer implements AutoCloseable {
 
@@ -38,7 +38,7 @@ public final class InferenceServer implements AutoCloseable {
   private static final long SCORE_TIMEOUT_SECONDS = 30;
 
   private final ModelRegistry registry;
-  private final Map<String, RequestScorer> scorers;
+  private final Map<String, DynamicBatcher> batchers;
   private final ServingMetrics metrics;
   private final ServingConfig config;
   private final Supervisor workers;
@@ -47,17 +47,18 @@ public final class InferenceServer implements AutoCloseable {
 
   InferenceServer(
       ModelRegistry registry,
-      Map<String, RequestScorer> scorers,
+      Map<String, DynamicBatcher> batchers,
       ServingMetrics metrics,
       ServingConfig config,
       Supervisor workers) {
     this.registry = registry;
-    this.scorers = scorers;
+    this.batchers = batchers;
     this.metrics = metrics;
     this.config = config;
     this.workers = workers;
     this.bodies = new RequestBodies(config, metrics);
     int maxBody = config.get(ServingConfig.MAX_BODY_BYTES);
+    AdminRoutes admin = new AdminRoutes(registry, metrics, config);
     this.app =
         Javalin.create(
             c -> {
@@ -75,9 +76,7 @@ public final class InferenceServer implements AutoCloseable {
                   h("infer_version", ctx -> infer(ctx, version(ctx))));
               r.post("/v1/ctr/{name}", h("ctr", this::ctr));
               getAndHead(r, "/metrics", this::scrape);
-              getAndHead(r, "/admin/models/{name}", h("admin", this::adminStatus));
-              r.post("/admin/models/{name}/versions/{version}/pin", h("admin", this::pin));
-              r.delete("/admin/models/{name}/pin", h("admin", this::unpin));
+              admin.register(r, this::h);
             });
   }
 
@@ -85,7 +84,7 @@ public final class InferenceServer implements AutoCloseable {
    * Registers {@code handler} for GET and HEAD: without its own HEAD route Javalin answers HEAD 200
    * for any GET route without running the handler, so a HEAD without the admin token got 200.
    */
-  private static void getAndHead(RoutesConfig routes, String path, Handler handler) {
+  static void getAndHead(RoutesConfig routes, String path, Handler handler) {
     routes.get(path, handler);
     routes.head(path, handler);
   }
@@ -205,7 +204,7 @@ public final class InferenceServer implements AutoCloseable {
   }
 
   private Scores score(ModelVersions model, ModelHandle h, List<FeatureRow> rows) {
-    CompletableFuture<Scores> result = scorers.get(model.name()).submit(h, rows);
+    CompletableFuture<Scores> result = batchers.get(model.name()).submit(h, rows);
     Scores scores;
     try {
       scores = result.get(SCORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -252,7 +251,8 @@ public final class InferenceServer implements AutoCloseable {
     return h;
   }
 
-  private static long version(Context ctx) {
+  /** The {@code {version}} path parameter, an integer &gt;= 1. */
+  static long version(Context ctx) {
     String text = ctx.pathParam("version");
     try {
       long v = Long.parseLong(text);
@@ -269,65 +269,11 @@ public final class InferenceServer implements AutoCloseable {
     ctx.contentType(ServingMetrics.contentType()).result(metrics.scrape());
   }
 
-  private void requireAdmin(Context ctx) {
-    String token = config.get(ServingConfig.ADMIN_TOKEN);
-    if (token.isEmpty()) {
-      throw new ApiException(403, "admin: disabled; start the server with an admin token");
-    }
-    String given = ctx.header("Authorization");
-    if (given == null
-        || !java.security.MessageDigest.isEqual(
-            given.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
-      throw new ApiException(401, "Authorization: expected 'Bearer <admin token>'");
-    }
-  }
-
-  private void adminStatus(Context ctx) {
-    requireAdmin(ctx);
-    ModelVersions model = registry.require(ctx.pathParam("name"));
-    json(ctx, 200, status(model));
-  }
-
-  private void pin(Context ctx) {
-    requireAdmin(ctx);
-    ModelVersions model = registry.require(ctx.pathParam("name"));
-    try {
-      model.pin(version(ctx));
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(404, "version: " + e.getMessage());
-    }
-    metrics.modelVersion.labelValues(model.name()).set(model.peekCurrent().version());
-    LOG.info("pinned {} to version {}", model.name(), model.pinned());
-    json(ctx, 200, status(model));
-  }
-
-  private void unpin(Context ctx) {
-    requireAdmin(ctx);
-    ModelVersions model = registry.require(ctx.pathParam("name"));
-    model.unpin();
-    ModelHandle current = model.peekCurrent();
-    if (current != null) {
-      metrics.modelVersion.labelValues(model.name()).set(current.version());
-    }
-    json(ctx, 200, status(model));
-  }
-
-  private static Map<String, Object> status(ModelVersions model) {
-    ModelHandle current = model.peekCurrent();
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("name", model.name());
-    out.put("current", current == null ? null : current.version());
-    out.put("pinned", model.pinned());
-    out.put("warm", model.warmVersions());
-    return out;
-  }
-
   private int maxRows() {
     return config.get(ServingConfig.MAX_ROWS);
   }
 
-  private static void json(Context ctx, int status, Object body) {
+  static void json(Context ctx, int status, Object body) {
     ctx.status(status).contentType("application/json").result(Json.write(body));
   }
 

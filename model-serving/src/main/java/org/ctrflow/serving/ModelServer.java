@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running model server: the registry of warm versions, the refresher that fills it from the model
- * store and the model-updates topic, one request scorer per model, and the HTTP API; the background
- * workers (batchers, refresher) are supervised, and readiness is false while one is down. {@link
- * #close()} stops accepting requests, then stops refreshing, then frees every version.
+ * store and the model-updates topic, one dynamic batcher per model, and the HTTP API; the
+ * background workers (batchers, refresher) are supervised, and readiness is false while one is
+ * down. {@link #close()} stops accepting requests, then stops refreshing, then frees every version.
  */
 public final class ModelServer implements AutoCloseable {
 
@@ -27,7 +27,7 @@ public final class ModelServer implements AutoCloseable {
 
   private final ModelRegistry registry;
   private final ModelRefresher refresher;
-  private final Map<String, RequestScorer> scorers = new LinkedHashMap<>();
+  private final Map<String, DynamicBatcher> batchers = new LinkedHashMap<>();
   private final InferenceServer http;
   private final Supervisor workers;
   private final Device device;
@@ -44,10 +44,10 @@ public final class ModelServer implements AutoCloseable {
       followers.put(
           name,
           new ModelUpdateFollower(name, store, device, config.get(ServingConfig.MAX_DELTA_BYTES)));
-      scorers.put(name, new RequestScorer(name, config, metrics, workers));
+      batchers.put(name, new DynamicBatcher(name, config, metrics, workers));
     }
     refresher = new ModelRefresher(registry, followers, metrics, config, workers);
-    http = new InferenceServer(registry, scorers, metrics, config, workers);
+    http = new InferenceServer(registry, batchers, metrics, config, workers);
   }
 
   /**
@@ -108,8 +108,8 @@ public final class ModelServer implements AutoCloseable {
     http.close();
     try {
       refresher.close();
-      for (RequestScorer scorer : scorers.values()) {
-        scorer.close();
+      for (DynamicBatcher batcher : batchers.values()) {
+        batcher.close();
       }
       workers.close(Duration.ofSeconds(10));
     } catch (InterruptedException e) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Back-pressure: with every forward pass stalled, the requests beyond the queue's capacity get 429
  * with Retry-After at once, and every request that got a place is answered once passes resume. Real
- * HTTP server, request scorer and Servable; no Kafka (the model comes from the store).
+ * HTTP server, dynamic batcher and Servable; no Kafka (the model comes from the store).
  */
 @Timeout(120)
 class BackPressureTest {
@@ -59,9 +59,9 @@ class BackPressureTest {
     Supervisor workers = ModelServer.workers(config, metrics);
     ExecutorService clients = Executors.newFixedThreadPool(REQUESTS);
     try (ModelRegistry registry = new ModelRegistry(List.of(MODEL), 1);
-        RequestScorer scorer = new RequestScorer(MODEL, config, metrics, workers);
+        DynamicBatcher batcher = new DynamicBatcher(MODEL, config, metrics, workers);
         InferenceServer server =
-            new InferenceServer(registry, Map.of(MODEL, scorer), metrics, config, workers)
+            new InferenceServer(registry, Map.of(MODEL, batcher), metrics, config, workers)
                 .start()) {
       registry.require(MODEL).install(new ModelHandle(servable, 0, 0));
       Http http = new Http(server.port());

@@ -39,7 +39,7 @@ class MemoryModelsServedTest {
   @TempDir Path store;
 
   @ParameterizedTest
-  @ValueSource(strings = {"nmn", "nmn-finalmlp"})
+  @ValueSource(strings = {"memnet", "hybrid"})
   @Timeout(180)
   void aMemoryModelIsLoadedRefreshedAndScored(String model) throws Exception {
     KafkaTestCluster kafka = KAFKA.cluster();

@@ -301,18 +301,18 @@ class ServerHostileTest {
     List<ModelUpdate> flood = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       flood.add(
-          new ModelUpdate(
-              MODEL,
-              1_000,
-              ModelUpdate.Kind.DELTA,
-              999,
-              null,
-              "ab".repeat(32),
-              (long) Integer.MAX_VALUE * ModelUpdate.MAX_CHUNK_BYTES,
-              i,
-              Integer.MAX_VALUE,
-              new byte[ModelUpdate.MAX_CHUNK_BYTES],
-              System.currentTimeMillis()));
+          ModelUpdate.builder()
+              .setModelName(MODEL)
+              .setVersion(1_000)
+              .setKind(ModelUpdate.Kind.DELTA)
+              .setSha256("ab".repeat(32))
+              .setSizeBytes((long) Integer.MAX_VALUE * ModelUpdate.MAX_CHUNK_BYTES)
+              .setPublishedAt(System.currentTimeMillis())
+              .optBaseVersion(999)
+              .optChunkIndex(i)
+              .optChunkCount(Integer.MAX_VALUE)
+              .optPayload(new byte[ModelUpdate.MAX_CHUNK_BYTES])
+              .build());
     }
     trainer.send(flood);
     Awaitility.await()

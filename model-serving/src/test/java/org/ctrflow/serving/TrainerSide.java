@@ -132,20 +132,7 @@ final class TrainerSide implements AutoCloseable {
       ModelUpdate c = chunks.get(0);
       byte[] payload = c.payload();
       payload[payload.length - 40] ^= 0x08;
-      chunks.set(
-          0,
-          new ModelUpdate(
-              c.modelName(),
-              c.version(),
-              c.kind(),
-              c.baseVersion(),
-              null,
-              c.sha256(),
-              c.sizeBytes(),
-              c.chunkIndex(),
-              c.chunkCount(),
-              payload,
-              c.publishedAt()));
+      chunks.set(0, c.toBuilder().optPayload(payload).build());
     }
     send(chunks);
     return version;

@@ -203,22 +203,12 @@ final class AdaptScenarios {
           CtrModelConfig f = frappe.model();
           return new ModelSetup(
               schema,
-              new CtrModelConfig(
-                  f.model(),
-                  stream.numRows(),
-                  stream.fields(),
-                  f.embeddingDim(),
-                  f.mlp1Units(),
-                  f.mlp1Dropout(),
-                  f.mlp2Units(),
-                  f.mlp2Dropout(),
-                  f.batchNorm(),
-                  f.gateHiddenUnits(),
-                  List.of(0),
-                  List.of(1),
-                  f.heads(),
-                  f.embeddingL2(),
-                  f.options()),
+              f.toBuilder()
+                  .setNumRows(stream.numRows())
+                  .setNumFields(stream.fields())
+                  .optGate1ContextFields(List.of(0))
+                  .optGate2ContextFields(List.of(1))
+                  .build(),
               frappe.trainer());
         };
     List<Integer> drifts =

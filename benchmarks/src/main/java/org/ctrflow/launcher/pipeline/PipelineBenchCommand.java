@@ -330,7 +330,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   }
 
   private static org.apache.flink.api.connector.source.Source<
-          org.ctrflow.jobs.kafka.RawRecord, ?, ?>
+          org.ctrflow.jobs.kafka.RawKafkaRecord, ?, ?>
       source(String bootstrap, Topic topic, boolean bounded) {
     var builder =
         KafkaEvents.rawSource(

@@ -32,7 +32,7 @@ public final class DriftBenchmark {
   /** One compared model. */
   public record Variant(String label, String model, Map<String, String> options) {}
 
-  /** The four: FinalMLP, NMN slow only, NMN with fast learning, the hybrid. */
+  /** The four: FinalMLP, memnet slow only, memnet with fast learning, the hybrid. */
   public static final List<Variant> VARIANTS =
       List.of(
           new Variant("finalmlp", "finalmlp", Map.of()),
@@ -57,22 +57,19 @@ public final class DriftBenchmark {
   }
 
   static CtrModelConfig model(Variant variant, long rows, int fields) {
-    return new CtrModelConfig(
-        variant.model(),
-        rows,
-        fields,
-        8,
-        List.of(64),
-        0f,
-        List.of(32),
-        0f,
-        false,
-        List.of(64),
-        List.of(0),
-        List.of(1),
-        2,
-        0f,
-        variant.options());
+    return CtrModelConfig.builder()
+        .setModel(variant.model())
+        .setNumRows(rows)
+        .setNumFields(fields)
+        .setEmbeddingDim(8)
+        .optMlp1Units(List.of(64))
+        .optMlp2Units(List.of(32))
+        .optGateHiddenUnits(List.of(64))
+        .optGate1ContextFields(List.of(0))
+        .optGate2ContextFields(List.of(1))
+        .optHeads(2)
+        .optOptions(variant.options())
+        .build();
   }
 
   /** Runs every variant, prints the table to {@code out}, writes the plot to {@code svg}. */

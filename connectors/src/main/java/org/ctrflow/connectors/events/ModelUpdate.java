@@ -110,6 +110,31 @@ public record ModelUpdate(
     }
   }
 
+  /**
+   * A builder: {@code setModelName}, {@code setVersion}, {@code setKind}, {@code setSha256}, {@code
+   * setSizeBytes} and {@code setPublishedAt} are required; the {@code opt} values default to a
+   * snapshot's (base version 0, no location, chunk 0 of 1, no payload).
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this update's values. */
+  public Builder toBuilder() {
+    return new Builder()
+        .setModelName(modelName)
+        .setVersion(version)
+        .setKind(kind)
+        .setSha256(sha256)
+        .setSizeBytes(sizeBytes)
+        .setPublishedAt(publishedAt)
+        .optBaseVersion(baseVersion)
+        .optLocation(location)
+        .optChunkIndex(chunkIndex)
+        .optChunkCount(chunkCount)
+        .optPayload(payload);
+  }
+
   /** A copy of this chunk's bytes, or {@code null} for a snapshot. */
   @Override
   public byte[] payload() {
@@ -154,5 +179,125 @@ public record ModelUpdate(
             chunkCount,
             sizeBytes,
             location == null ? "" : " at " + location);
+  }
+
+  /**
+   * Collects a {@link ModelUpdate}'s values; {@link #build()} names a required value that was not
+   * set, then validates them all as the constructor does.
+   */
+  public static final class Builder {
+    private String modelName;
+    private Long version;
+    private Kind kind;
+    private String sha256;
+    private Long sizeBytes;
+    private Long publishedAt;
+    private long baseVersion;
+    private String location;
+    private int chunkIndex;
+    private int chunkCount = 1;
+    private byte[] payload;
+
+    private Builder() {}
+
+    /** Required: the model, e.g. {@code finalmlp}. */
+    public Builder setModelName(String modelName) {
+      this.modelName = modelName;
+      return this;
+    }
+
+    /** Required: the new version, &gt;= 1. */
+    public Builder setVersion(long version) {
+      this.version = version;
+      return this;
+    }
+
+    /** Required: snapshot announcement or delta. */
+    public Builder setKind(Kind kind) {
+      this.kind = kind;
+      return this;
+    }
+
+    /** Required: hex SHA-256 of the snapshot file or of the whole delta. */
+    public Builder setSha256(String sha256) {
+      this.sha256 = sha256;
+      return this;
+    }
+
+    /** Required: size of the snapshot file or of the whole delta. */
+    public Builder setSizeBytes(long sizeBytes) {
+      this.sizeBytes = sizeBytes;
+      return this;
+    }
+
+    /** Required: when the version was published, epoch milliseconds. */
+    public Builder setPublishedAt(long publishedAt) {
+      this.publishedAt = publishedAt;
+      return this;
+    }
+
+    /** For a delta, the version it applies to; default 0 (a snapshot's). */
+    public Builder optBaseVersion(long baseVersion) {
+      this.baseVersion = baseVersion;
+      return this;
+    }
+
+    /** For a snapshot, its URI in the model store; default none (a delta's). */
+    public Builder optLocation(String location) {
+      this.location = location;
+      return this;
+    }
+
+    /** This chunk's index; default 0. */
+    public Builder optChunkIndex(int chunkIndex) {
+      this.chunkIndex = chunkIndex;
+      return this;
+    }
+
+    /** Number of chunks; default 1. */
+    public Builder optChunkCount(int chunkCount) {
+      this.chunkCount = chunkCount;
+      return this;
+    }
+
+    /** This chunk of a delta; default none (a snapshot's). Not copied: the update copies it. */
+    public Builder optPayload(byte[] payload) {
+      this.payload = payload;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when a required value was not set
+     * @throws InvalidEventException when a value breaks the event's contract
+     */
+    public ModelUpdate build() {
+      String missing =
+          modelName == null
+              ? "setModelName"
+              : version == null
+                  ? "setVersion"
+                  : kind == null
+                      ? "setKind"
+                      : sha256 == null
+                          ? "setSha256"
+                          : sizeBytes == null
+                              ? "setSizeBytes"
+                              : publishedAt == null ? "setPublishedAt" : null;
+      if (missing != null) {
+        throw new IllegalArgumentException("ModelUpdate needs " + missing + "(...)");
+      }
+      return new ModelUpdate(
+          modelName,
+          version,
+          kind,
+          baseVersion,
+          location,
+          sha256,
+          sizeBytes,
+          chunkIndex,
+          chunkCount,
+          payload,
+          publishedAt);
+    }
   }
 }

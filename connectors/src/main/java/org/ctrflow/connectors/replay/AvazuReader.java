@@ -16,9 +16,10 @@ public final class AvazuReader {
   public static CsvDatasetReader open(Path file) throws IOException {
     return new CsvDatasetReader(
         file,
-        CsvOptions.defaults()
-            .withLabelColumn("click")
-            .withIdColumn("id")
-            .withTimeColumn("hour", TimeFormat.YYMMDDHH));
+        CsvOptions.builder()
+            .optLabelColumn("click")
+            .optIdColumn("id")
+            .optTimeColumn("hour", TimeFormat.YYMMDDHH)
+            .build());
   }
 }

@@ -31,9 +31,9 @@ public final class CriteoReader {
       in.mark(1 << 16);
       String first = in.readLine();
       in.reset();
-      CsvOptions options = CsvOptions.defaults().withNumericColumns(NUMERIC);
+      CsvOptions options = CsvOptions.builder().optNumericColumns(NUMERIC).build();
       if (first != null && first.indexOf('\t') >= 0) {
-        options = options.withDelimiter('\t').withHeader(COLUMNS);
+        options = options.toBuilder().optDelimiter('\t').optHeader(COLUMNS).build();
       } else if (first != null && !first.startsWith("label,")) {
         throw new IllegalArgumentException(
             file

@@ -58,7 +58,7 @@ public final class CsvDatasetReader extends DatasetReader {
   }
 
   private List<String> readHeader(String name) {
-    RawRecord header = nextRecord();
+    SplitRecord header = nextRecord();
     if (header == null) {
       throw new IllegalArgumentException(
           name + " is empty: expected a header line of column names");
@@ -83,7 +83,7 @@ public final class CsvDatasetReader extends DatasetReader {
   }
 
   @Override
-  DatasetRow parse(RawRecord record) throws MalformedRowException {
+  DatasetRow parse(SplitRecord record) throws MalformedRowException {
     List<String> fields = record.fields();
     if (fields.size() != columns.size()) {
       throw new MalformedRowException(

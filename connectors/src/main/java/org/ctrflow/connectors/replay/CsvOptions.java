@@ -44,77 +44,101 @@ public record CsvOptions(
 
   /** Label column {@code label}, comma-separated, header line, no id, time or numeric columns. */
   public static CsvOptions defaults() {
-    return new CsvOptions("label", Set.of(), null, null, TimeFormat.EPOCH, ',', null, null);
+    return builder().build();
   }
 
-  public CsvOptions withLabelColumn(String column) {
-    return new CsvOptions(
-        column,
-        numericColumns,
-        idColumn,
-        timeColumn,
-        timeFormat,
-        delimiter,
-        header,
-        labelThreshold);
+  /** A builder holding {@link #defaults()}; every setting is optional. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public CsvOptions withNumericColumns(Set<String> columns) {
-    return new CsvOptions(
-        labelColumn, columns, idColumn, timeColumn, timeFormat, delimiter, header, labelThreshold);
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    Builder b =
+        new Builder()
+            .optLabelColumn(labelColumn)
+            .optNumericColumns(numericColumns)
+            .optIdColumn(idColumn)
+            .optTimeColumn(timeColumn, timeFormat)
+            .optDelimiter(delimiter)
+            .optHeader(header);
+    b.labelThreshold = labelThreshold;
+    return b;
   }
 
-  public CsvOptions withIdColumn(String column) {
-    return new CsvOptions(
-        labelColumn,
-        numericColumns,
-        column,
-        timeColumn,
-        timeFormat,
-        delimiter,
-        header,
-        labelThreshold);
-  }
+  /** Collects {@link CsvOptions}; {@link #build()} validates them. */
+  public static final class Builder {
+    private String labelColumn = "label";
+    private Set<String> numericColumns = Set.of();
+    private String idColumn;
+    private String timeColumn;
+    private TimeFormat timeFormat = TimeFormat.EPOCH;
+    private char delimiter = ',';
+    private List<String> header;
+    private Double labelThreshold;
 
-  public CsvOptions withTimeColumn(String column, TimeFormat format) {
-    return new CsvOptions(
-        labelColumn, numericColumns, idColumn, column, format, delimiter, header, labelThreshold);
-  }
+    private Builder() {}
 
-  public CsvOptions withDelimiter(char separator) {
-    return new CsvOptions(
-        labelColumn,
-        numericColumns,
-        idColumn,
-        timeColumn,
-        timeFormat,
-        separator,
-        header,
-        labelThreshold);
-  }
+    /** The label column; default {@code label}. */
+    public Builder optLabelColumn(String column) {
+      this.labelColumn = column;
+      return this;
+    }
 
-  public CsvOptions withHeader(List<String> columns) {
-    return new CsvOptions(
-        labelColumn,
-        numericColumns,
-        idColumn,
-        timeColumn,
-        timeFormat,
-        delimiter,
-        columns,
-        labelThreshold);
-  }
+    /** Columns read as numbers; default none. */
+    public Builder optNumericColumns(Set<String> columns) {
+      this.numericColumns = columns;
+      return this;
+    }
 
-  /** The label column holds numbers; those at or above {@code threshold} are positives. */
-  public CsvOptions withLabelThreshold(double threshold) {
-    return new CsvOptions(
-        labelColumn,
-        numericColumns,
-        idColumn,
-        timeColumn,
-        timeFormat,
-        delimiter,
-        header,
-        threshold);
+    /** The impression-id column; default none ({@code null}). */
+    public Builder optIdColumn(String column) {
+      this.idColumn = column;
+      return this;
+    }
+
+    /** The event-time column ({@code null}: none, the default) and how it is written. */
+    public Builder optTimeColumn(String column, TimeFormat format) {
+      this.timeColumn = column;
+      this.timeFormat = format;
+      return this;
+    }
+
+    /** The field separator; default {@code ,}. */
+    public Builder optDelimiter(char separator) {
+      this.delimiter = separator;
+      return this;
+    }
+
+    /** The column names of a file without a header line; default {@code null} (read it). */
+    public Builder optHeader(List<String> columns) {
+      this.header = columns;
+      return this;
+    }
+
+    /**
+     * The label column holds numbers; those at or above {@code threshold} are positives. Default
+     * {@code null}: the label column holds 0/1/-1.
+     */
+    public Builder optLabelThreshold(double threshold) {
+      this.labelThreshold = threshold;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException for a blank label column or a label threshold that is not a
+     *     finite number
+     */
+    public CsvOptions build() {
+      return new CsvOptions(
+          labelColumn,
+          numericColumns,
+          idColumn,
+          timeColumn,
+          timeFormat,
+          delimiter,
+          header,
+          labelThreshold);
+    }
   }
 }

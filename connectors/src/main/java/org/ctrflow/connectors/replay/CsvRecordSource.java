@@ -33,7 +33,7 @@ final class CsvRecordSource implements RecordSource {
   }
 
   @Override
-  public RawRecord next() throws IOException {
+  public SplitRecord next() throws IOException {
     int c = read();
     while (c == '\n' || c == '\r') {
       endOfLine(c);
@@ -42,7 +42,7 @@ final class CsvRecordSource implements RecordSource {
     return c == EOF ? null : record(c);
   }
 
-  private RawRecord record(int first) throws IOException {
+  private SplitRecord record(int first) throws IOException {
     long start = line;
     List<String> fields = new ArrayList<>();
     StringBuilder field = new StringBuilder();
@@ -55,7 +55,7 @@ final class CsvRecordSource implements RecordSource {
         if (c != EOF) {
           endOfLine(c);
         }
-        return new RawRecord(start, fields, problem);
+        return new SplitRecord(start, fields, problem);
       }
       if (c == delimiter) {
         fields.add(field.toString());

@@ -32,7 +32,8 @@ public record DatasetLayout(DatasetFormat format, List<String> libFmFields, CsvO
 
   /** The same layout reading {@code columns} as numbers (CSV only). */
   public DatasetLayout withNumericColumns(Set<String> columns) {
-    return new DatasetLayout(format, libFmFields, csv.withNumericColumns(columns));
+    return new DatasetLayout(
+        format, libFmFields, csv.toBuilder().optNumericColumns(columns).build());
   }
 
   /**

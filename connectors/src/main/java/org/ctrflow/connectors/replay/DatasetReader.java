@@ -33,7 +33,7 @@ public abstract class DatasetReader implements Iterator<DatasetRow>, AutoCloseab
    *
    * @throws MalformedRowException saying what is wrong with it
    */
-  abstract DatasetRow parse(RawRecord record) throws MalformedRowException;
+  abstract DatasetRow parse(SplitRecord record) throws MalformedRowException;
 
   /** The file's name, for messages and default impression ids. */
   public String name() {
@@ -48,7 +48,7 @@ public abstract class DatasetReader implements Iterator<DatasetRow>, AutoCloseab
   @Override
   public boolean hasNext() {
     while (next == null && !done) {
-      RawRecord record = nextRecord();
+      SplitRecord record = nextRecord();
       if (record == null) {
         done = true;
       } else if (record.problem() != null) {
@@ -82,7 +82,7 @@ public abstract class DatasetReader implements Iterator<DatasetRow>, AutoCloseab
   }
 
   /** The next raw record, bypassing {@link #parse}: for header lines. */
-  RawRecord nextRecord() {
+  SplitRecord nextRecord() {
     try {
       return source.next();
     } catch (IOException e) {

@@ -71,7 +71,7 @@ public final class LibFmReader extends DatasetReader {
   }
 
   @Override
-  DatasetRow parse(RawRecord record) throws MalformedRowException {
+  DatasetRow parse(SplitRecord record) throws MalformedRowException {
     List<String> tokens = record.fields();
     int label = label(tokens.get(0));
     int features = tokens.size() - 1;

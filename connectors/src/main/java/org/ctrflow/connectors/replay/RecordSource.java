@@ -7,5 +7,5 @@ import java.io.IOException;
 interface RecordSource extends Closeable {
 
   /** The next record, or {@code null} at the end of the input. */
-  RawRecord next() throws IOException;
+  SplitRecord next() throws IOException;
 }

@@ -18,7 +18,7 @@ final class WhitespaceRecordSource implements RecordSource {
   }
 
   @Override
-  public RawRecord next() throws IOException {
+  public SplitRecord next() throws IOException {
     String text;
     do {
       text = in.readLine();
@@ -26,7 +26,7 @@ final class WhitespaceRecordSource implements RecordSource {
     } while (text != null && text.isBlank());
     return text == null
         ? null
-        : new RawRecord(line, Arrays.asList(WHITESPACE.split(text.strip())), null);
+        : new SplitRecord(line, Arrays.asList(WHITESPACE.split(text.strip())), null);
   }
 
   @Override

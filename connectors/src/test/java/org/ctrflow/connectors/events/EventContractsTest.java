@@ -131,67 +131,143 @@ class EventContractsTest {
   }
 
   @Test
+  void modelUpdateBuilderNamesTheMissingRequiredValueAndCopiesWhole() {
+    assertThatThrownBy(
+            () ->
+                ModelUpdate.builder()
+                    .setModelName("m")
+                    .setVersion(3)
+                    .setKind(ModelUpdate.Kind.SNAPSHOT)
+                    .setSizeBytes(10)
+                    .setPublishedAt(5)
+                    .optLocation("file:///m/3")
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("ModelUpdate needs setSha256(...)");
+    ModelUpdate delta =
+        ModelUpdate.builder()
+            .setModelName("m")
+            .setVersion(4)
+            .setKind(ModelUpdate.Kind.DELTA)
+            .setSha256(SHA)
+            .setSizeBytes(10)
+            .setPublishedAt(5)
+            .optBaseVersion(3)
+            .optChunkIndex(1)
+            .optChunkCount(2)
+            .optPayload(new byte[] {1})
+            .build();
+    assertThat(delta.toBuilder().build()).isEqualTo(delta);
+  }
+
+  @Test
   void modelUpdateKindsCarryWhatTheyNeed() {
     ModelUpdate snapshot =
-        new ModelUpdate(
-            "finalmlp", 3, ModelUpdate.Kind.SNAPSHOT, 0, "file:///m/3", SHA, 10, 0, 1, null, 5);
+        ModelUpdate.builder()
+            .setModelName("finalmlp")
+            .setVersion(3)
+            .setKind(ModelUpdate.Kind.SNAPSHOT)
+            .setSha256(SHA)
+            .setSizeBytes(10)
+            .setPublishedAt(5)
+            .optLocation("file:///m/3")
+            .build();
     assertThat(snapshot.key()).isEqualTo("finalmlp");
     ModelUpdate delta =
-        new ModelUpdate(
-            "finalmlp", 4, ModelUpdate.Kind.DELTA, 3, null, SHA, 10, 1, 2, new byte[] {1}, 5);
+        ModelUpdate.builder()
+            .setModelName("finalmlp")
+            .setVersion(4)
+            .setKind(ModelUpdate.Kind.DELTA)
+            .setSha256(SHA)
+            .setSizeBytes(10)
+            .setPublishedAt(5)
+            .optBaseVersion(3)
+            .optChunkIndex(1)
+            .optChunkCount(2)
+            .optPayload(new byte[] {1})
+            .build();
     assertThat(delta.key()).isEqualTo("finalmlp/delta/1");
 
     assertThatThrownBy(
             () ->
-                new ModelUpdate("m", 3, ModelUpdate.Kind.SNAPSHOT, 0, null, SHA, 10, 0, 1, null, 5))
+                ModelUpdate.builder()
+                    .setModelName("m")
+                    .setVersion(3)
+                    .setKind(ModelUpdate.Kind.SNAPSHOT)
+                    .setSha256(SHA)
+                    .setSizeBytes(10)
+                    .setPublishedAt(5)
+                    .build())
         .hasMessageStartingWith("location:");
     assertThatThrownBy(
             () ->
-                new ModelUpdate(
-                    "m", 4, ModelUpdate.Kind.DELTA, 4, null, SHA, 10, 0, 1, new byte[1], 5))
+                ModelUpdate.builder()
+                    .setModelName("m")
+                    .setVersion(4)
+                    .setKind(ModelUpdate.Kind.DELTA)
+                    .setSha256(SHA)
+                    .setSizeBytes(10)
+                    .setPublishedAt(5)
+                    .optBaseVersion(4)
+                    .optPayload(new byte[1])
+                    .build())
         .hasMessageStartingWith("baseVersion:");
     assertThatThrownBy(
             () ->
-                new ModelUpdate(
-                    "m", 4, ModelUpdate.Kind.DELTA, 3, null, SHA, 10, 2, 2, new byte[1], 5))
+                ModelUpdate.builder()
+                    .setModelName("m")
+                    .setVersion(4)
+                    .setKind(ModelUpdate.Kind.DELTA)
+                    .setSha256(SHA)
+                    .setSizeBytes(10)
+                    .setPublishedAt(5)
+                    .optBaseVersion(3)
+                    .optChunkIndex(2)
+                    .optChunkCount(2)
+                    .optPayload(new byte[1])
+                    .build())
         .hasMessageStartingWith("chunkIndex:");
     assertThatThrownBy(
             () ->
-                new ModelUpdate(
-                    "m", 4, ModelUpdate.Kind.DELTA, 3, null, "ABC", 10, 0, 1, new byte[1], 5))
+                ModelUpdate.builder()
+                    .setModelName("m")
+                    .setVersion(4)
+                    .setKind(ModelUpdate.Kind.DELTA)
+                    .setSha256("ABC")
+                    .setSizeBytes(10)
+                    .setPublishedAt(5)
+                    .optBaseVersion(3)
+                    .optPayload(new byte[1])
+                    .build())
         .hasMessageStartingWith("sha256:");
     assertThatThrownBy(
             () ->
-                new ModelUpdate(
-                    "m",
-                    4,
-                    ModelUpdate.Kind.DELTA,
-                    3,
-                    null,
-                    SHA,
-                    10,
-                    0,
-                    1,
-                    new byte[ModelUpdate.MAX_CHUNK_BYTES + 1],
-                    5))
+                ModelUpdate.builder()
+                    .setModelName("m")
+                    .setVersion(4)
+                    .setKind(ModelUpdate.Kind.DELTA)
+                    .setSha256(SHA)
+                    .setSizeBytes(10)
+                    .setPublishedAt(5)
+                    .optBaseVersion(3)
+                    .optPayload(new byte[ModelUpdate.MAX_CHUNK_BYTES + 1])
+                    .build())
         .hasMessageStartingWith("payload: a chunk must be at most");
   }
 
   @Test
   void largestDeltaChunkFitsTheTopic() {
     ModelUpdate delta =
-        new ModelUpdate(
-            "finalmlp",
-            4,
-            ModelUpdate.Kind.DELTA,
-            3,
-            null,
-            SHA,
-            10,
-            0,
-            1,
-            new byte[ModelUpdate.MAX_CHUNK_BYTES],
-            5);
+        ModelUpdate.builder()
+            .setModelName("finalmlp")
+            .setVersion(4)
+            .setKind(ModelUpdate.Kind.DELTA)
+            .setSha256(SHA)
+            .setSizeBytes(10)
+            .setPublishedAt(5)
+            .optBaseVersion(3)
+            .optPayload(new byte[ModelUpdate.MAX_CHUNK_BYTES])
+            .build();
     assertThat(EventSerde.MODEL_UPDATE.serialize(delta).length)
         .isLessThan(org.ctrflow.connectors.topics.Topic.MODEL_UPDATES.maxMessageBytes());
   }

@@ -152,18 +152,15 @@ class EventSerdeRoundTripTest {
                 Arbitraries.longs().between(1, 1 << 40), sha, EventArbitraries.eventTimes())
             .as(
                 (v, h, t) ->
-                    new ModelUpdate(
-                        "finalmlp",
-                        v,
-                        ModelUpdate.Kind.SNAPSHOT,
-                        0,
-                        "file:///models/" + v,
-                        h,
-                        1234,
-                        0,
-                        1,
-                        null,
-                        t));
+                    ModelUpdate.builder()
+                        .setModelName("finalmlp")
+                        .setVersion(v)
+                        .setKind(ModelUpdate.Kind.SNAPSHOT)
+                        .setSha256(h)
+                        .setSizeBytes(1234)
+                        .setPublishedAt(t)
+                        .optLocation("file:///models/" + v)
+                        .build());
     Arbitrary<ModelUpdate> deltas =
         Combinators.combine(
                 Arbitraries.longs().between(2, 1 << 40),
@@ -173,18 +170,18 @@ class EventSerdeRoundTripTest {
                 EventArbitraries.eventTimes())
             .as(
                 (v, h, chunks, payload, t) ->
-                    new ModelUpdate(
-                        "memnet",
-                        v,
-                        ModelUpdate.Kind.DELTA,
-                        v - 1,
-                        null,
-                        h,
-                        payload.length,
-                        chunks - 1,
-                        chunks,
-                        payload,
-                        t));
+                    ModelUpdate.builder()
+                        .setModelName("memnet")
+                        .setVersion(v)
+                        .setKind(ModelUpdate.Kind.DELTA)
+                        .setSha256(h)
+                        .setSizeBytes(payload.length)
+                        .setPublishedAt(t)
+                        .optBaseVersion(v - 1)
+                        .optChunkIndex(chunks - 1)
+                        .optChunkCount(chunks)
+                        .optPayload(payload)
+                        .build());
     return Arbitraries.oneOf(snapshots, deltas);
   }
 

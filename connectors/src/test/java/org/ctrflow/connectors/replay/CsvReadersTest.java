@@ -79,10 +79,11 @@ class CsvReadersTest {
   void binarizesARatingColumnWithALabelThreshold() throws Exception {
     Path file = SharedData.dataset("movielens_sample/movielens_sample.txt");
     CsvOptions options =
-        CsvOptions.defaults()
-            .withLabelColumn("rating")
-            .withLabelThreshold(4)
-            .withTimeColumn("timestamp", TimeFormat.EPOCH);
+        CsvOptions.builder()
+            .optLabelColumn("rating")
+            .optLabelThreshold(4)
+            .optTimeColumn("timestamp", TimeFormat.EPOCH)
+            .build();
     try (CsvDatasetReader reader = new CsvDatasetReader(file, options)) {
       DatasetRow first = reader.next();
       // 3299,235,4,968035345,Ed Wood (1994),Comedy|Drama,F,25,4,19119
@@ -101,16 +102,27 @@ class CsvReadersTest {
   @Test
   void aLabelThresholdNeedsANumberInTheLabelColumn() throws Exception {
     String csv = "rating,item\n3.5,a\nfive,b\n";
-    CsvOptions options = CsvOptions.defaults().withLabelColumn("rating").withLabelThreshold(4);
+    CsvOptions options = CsvOptions.builder().optLabelColumn("rating").optLabelThreshold(4).build();
     try (CsvDatasetReader reader = new CsvDatasetReader(new StringReader(csv), "r.csv", options)) {
       assertThat(reader.stream().map(DatasetRow::label).toList()).containsExactly(0);
       assertThat(reader.malformed().total()).isEqualTo(1);
       assertThat(reader.malformed().first().get(0).reason())
           .contains("rating must be a finite number, was 'five'");
     }
-    assertThatThrownBy(() -> options.withLabelThreshold(Double.NaN))
+    assertThatThrownBy(() -> options.toBuilder().optLabelThreshold(Double.NaN).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("e.g. 4");
+  }
+
+  @Test
+  void builderDefaultsAreTheDefaultsAndToBuilderCopiesEveryValue() {
+    assertThat(CsvOptions.builder().build())
+        .isEqualTo(
+            new CsvOptions("label", Set.of(), null, null, TimeFormat.EPOCH, ',', null, null));
+    CsvOptions all =
+        new CsvOptions(
+            "clk", Set.of("price"), "rid", "ts", TimeFormat.DATETIME, ';', List.of("a"), 4.0);
+    assertThat(all.toBuilder().build()).isEqualTo(all);
   }
 
   @Test
@@ -153,12 +165,13 @@ class CsvReadersTest {
                 "\"r7\tx\"y\t1\t0\t1\tx", // text after closing quote
                 "r8\t\t0\t2\toslo"));
     CsvOptions options =
-        CsvOptions.defaults()
-            .withDelimiter('\t')
-            .withLabelColumn("clk")
-            .withIdColumn("rid")
-            .withTimeColumn("ts", TimeFormat.EPOCH)
-            .withNumericColumns(Set.of("price"));
+        CsvOptions.builder()
+            .optDelimiter('\t')
+            .optLabelColumn("clk")
+            .optIdColumn("rid")
+            .optTimeColumn("ts", TimeFormat.EPOCH)
+            .optNumericColumns(Set.of("price"))
+            .build();
     try (CsvDatasetReader reader = new CsvDatasetReader(file, options)) {
       List<DatasetRow> rows = reader.stream().toList();
       assertThat(rows).extracting(DatasetRow::lineNumber).containsExactly(2L, 3L, 9L);

@@ -97,10 +97,11 @@ class DatasetReplayTest {
                 + "b,1700000001,0,2.5,\n"
                 + "x,,0,1,lyon\n");
     CsvOptions options =
-        CsvOptions.defaults()
-            .withIdColumn("id")
-            .withTimeColumn("ts", TimeFormat.EPOCH)
-            .withNumericColumns(java.util.Set.of("price"));
+        CsvOptions.builder()
+            .optIdColumn("id")
+            .optTimeColumn("ts", TimeFormat.EPOCH)
+            .optNumericColumns(java.util.Set.of("price"))
+            .build();
     CollectingPublisher publisher = new CollectingPublisher();
     ReplayStats stats;
     try (DatasetReader reader = DatasetFormat.CSV.open(file, List.of(), options)) {

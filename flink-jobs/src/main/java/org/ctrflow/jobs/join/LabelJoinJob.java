@@ -26,7 +26,7 @@ import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.jobs.kafka.EventFormatOptions;
 import org.ctrflow.jobs.kafka.EventParser;
 import org.ctrflow.jobs.kafka.KafkaEvents;
-import org.ctrflow.jobs.kafka.RawRecord;
+import org.ctrflow.jobs.kafka.RawKafkaRecord;
 import org.ctrflow.jobs.submit.JobArguments;
 import org.ctrflow.jobs.submit.JobOptions;
 
@@ -51,9 +51,9 @@ public final class LabelJoinJob {
 
   static final String UID_HUMAN = "human-label-dedup";
 
-  private final Source<RawRecord, ?, ?> impressions;
-  private final Source<RawRecord, ?, ?> clicks;
-  private final Source<RawRecord, ?, ?> humanLabels;
+  private final Source<RawKafkaRecord, ?, ?> impressions;
+  private final Source<RawKafkaRecord, ?, ?> clicks;
+  private final Source<RawKafkaRecord, ?, ?> humanLabels;
   private final Sink<LabeledExample> examples;
   private final Sink<DeadLetter> deadLetters;
   private final LabelJoinOptions.Settings settings;
@@ -61,9 +61,9 @@ public final class LabelJoinJob {
 
   /** The job reading ctrflow's JSON events. */
   public LabelJoinJob(
-      Source<RawRecord, ?, ?> impressions,
-      Source<RawRecord, ?, ?> clicks,
-      Source<RawRecord, ?, ?> humanLabels,
+      Source<RawKafkaRecord, ?, ?> impressions,
+      Source<RawKafkaRecord, ?, ?> clicks,
+      Source<RawKafkaRecord, ?, ?> humanLabels,
       Sink<LabeledExample> examples,
       Sink<DeadLetter> deadLetters,
       LabelJoinOptions.Settings settings) {
@@ -74,9 +74,9 @@ public final class LabelJoinJob {
    * @param format how impressions and clicks are written; human labels are always ctrflow JSON
    */
   public LabelJoinJob(
-      Source<RawRecord, ?, ?> impressions,
-      Source<RawRecord, ?, ?> clicks,
-      Source<RawRecord, ?, ?> humanLabels,
+      Source<RawKafkaRecord, ?, ?> impressions,
+      Source<RawKafkaRecord, ?, ?> clicks,
+      Source<RawKafkaRecord, ?, ?> humanLabels,
       Sink<LabeledExample> examples,
       Sink<DeadLetter> deadLetters,
       LabelJoinOptions.Settings settings,
@@ -155,16 +155,16 @@ public final class LabelJoinJob {
    * Bounded out-of-orderness watermarks per Kafka partition, from each record's event time; a
    * partition idle for the idle timeout stops holding the others back.
    */
-  private WatermarkStrategy<RawRecord> eventTimeWatermarks(Class<? extends Event> type) {
-    return WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+  private WatermarkStrategy<RawKafkaRecord> eventTimeWatermarks(Class<? extends Event> type) {
+    return WatermarkStrategy.<RawKafkaRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
         .withTimestampAssigner(new RawEventTime(format, type))
         .withIdleness(settings.idleTimeout());
   }
 
   private static <T extends Event> SingleOutputStreamOperator<T> parse(
       StreamExecutionEnvironment env,
-      Source<RawRecord, ?, ?> source,
-      WatermarkStrategy<RawRecord> watermarks,
+      Source<RawKafkaRecord, ?, ?> source,
+      WatermarkStrategy<RawKafkaRecord> watermarks,
       Class<T> type,
       EventFormat format,
       String name) {
@@ -203,9 +203,9 @@ public final class LabelJoinJob {
   public static LabelJoinJob onKafka(
       String bootstrap,
       Properties client,
-      Source<RawRecord, ?, ?> impressions,
-      Source<RawRecord, ?, ?> clicks,
-      Source<RawRecord, ?, ?> humanLabels,
+      Source<RawKafkaRecord, ?, ?> impressions,
+      Source<RawKafkaRecord, ?, ?> clicks,
+      Source<RawKafkaRecord, ?, ?> humanLabels,
       LabelJoinOptions.Settings settings) {
     return onKafka(
         bootstrap, client, impressions, clicks, humanLabels, settings, EventFormat.ctrflow());
@@ -218,9 +218,9 @@ public final class LabelJoinJob {
   public static LabelJoinJob onKafka(
       String bootstrap,
       Properties client,
-      Source<RawRecord, ?, ?> impressions,
-      Source<RawRecord, ?, ?> clicks,
-      Source<RawRecord, ?, ?> humanLabels,
+      Source<RawKafkaRecord, ?, ?> impressions,
+      Source<RawKafkaRecord, ?, ?> clicks,
+      Source<RawKafkaRecord, ?, ?> humanLabels,
       LabelJoinOptions.Settings settings,
       EventFormat format) {
     String prefix = settings.topicPrefix();
@@ -290,7 +290,7 @@ public final class LabelJoinJob {
    * Reads a topic from the group's committed offsets, or from the earliest record the first time: a
    * restore from a checkpoint or savepoint uses the offsets stored in it instead.
    */
-  private static Source<RawRecord, ?, ?> kafkaSource(
+  private static Source<RawKafkaRecord, ?, ?> kafkaSource(
       String bootstrap, Properties client, String prefix, String topic) {
     return KafkaEvents.rawSource(
             bootstrap,

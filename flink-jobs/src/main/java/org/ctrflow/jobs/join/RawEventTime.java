@@ -10,7 +10,7 @@ import org.ctrflow.connectors.events.Event;
 import org.ctrflow.connectors.events.Impression;
 import org.ctrflow.connectors.formats.EventFormat;
 import org.ctrflow.connectors.formats.SchemaRegistryUnavailableException;
-import org.ctrflow.jobs.kafka.RawRecord;
+import org.ctrflow.jobs.kafka.RawKafkaRecord;
 
 /**
  * Reads an event's top-level {@code eventTime} from its raw JSON, so watermarks are generated in
@@ -23,7 +23,7 @@ import org.ctrflow.jobs.kafka.RawRecord;
  * cheaper than the full parse that follows. Records of another {@link EventFormat} are decoded
  * through their mapping.
  */
-final class RawEventTime implements SerializableTimestampAssigner<RawRecord> {
+final class RawEventTime implements SerializableTimestampAssigner<RawKafkaRecord> {
 
   private static final long serialVersionUID = 1L;
   private static final JsonFactory JSON = new JsonFactory();
@@ -43,7 +43,7 @@ final class RawEventTime implements SerializableTimestampAssigner<RawRecord> {
   }
 
   @Override
-  public long extractTimestamp(RawRecord record, long kafkaTimestamp) {
+  public long extractTimestamp(RawKafkaRecord record, long kafkaTimestamp) {
     byte[] value = record.value();
     if (value == null) {
       return Long.MIN_VALUE;

@@ -20,7 +20,7 @@ import org.ctrflow.connectors.formats.SchemaRegistryUnavailableException;
  * Counters {@code eventsIn}, {@code eventsParsed} and {@code eventsDeadLettered} always satisfy in
  * = parsed + dead-lettered.
  */
-public class EventParser<T extends Event> extends ProcessFunction<RawRecord, T>
+public class EventParser<T extends Event> extends ProcessFunction<RawKafkaRecord, T>
     implements ResultTypeQueryable<T> {
 
   private static final long serialVersionUID = 1L;
@@ -64,7 +64,7 @@ public class EventParser<T extends Event> extends ProcessFunction<RawRecord, T>
   }
 
   @Override
-  public void processElement(RawRecord record, Context ctx, Collector<T> out) {
+  public void processElement(RawKafkaRecord record, Context ctx, Collector<T> out) {
     in.inc();
     T event;
     try {

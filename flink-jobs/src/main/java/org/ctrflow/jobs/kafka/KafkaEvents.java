@@ -32,19 +32,19 @@ public final class KafkaEvents {
    * @param client settings for every Kafka client, e.g. TLS from {@code --kafka-properties}; the
    *     source's own win
    */
-  public static KafkaSourceBuilder<RawRecord> rawSource(
+  public static KafkaSourceBuilder<RawKafkaRecord> rawSource(
       String bootstrap,
       Properties client,
       List<String> topics,
       String groupId,
       OffsetsInitializer startingOffsets) {
-    return KafkaSource.<RawRecord>builder()
+    return KafkaSource.<RawKafkaRecord>builder()
         .setProperties(client)
         .setBootstrapServers(bootstrap)
         .setTopics(topics)
         .setGroupId(groupId)
         .setStartingOffsets(startingOffsets)
-        .setDeserializer(new RawRecordDeserializer())
+        .setDeserializer(new RawKafkaRecordDeserializer())
         // Transactions of exactly-once upstream producers: read only what they committed.
         .setProperty("isolation.level", "read_committed");
   }

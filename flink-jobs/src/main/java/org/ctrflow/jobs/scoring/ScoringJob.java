@@ -25,7 +25,7 @@ import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.jobs.kafka.EventFormatOptions;
 import org.ctrflow.jobs.kafka.EventParser;
 import org.ctrflow.jobs.kafka.KafkaEvents;
-import org.ctrflow.jobs.kafka.RawRecord;
+import org.ctrflow.jobs.kafka.RawKafkaRecord;
 import org.ctrflow.jobs.submit.JobArguments;
 import org.ctrflow.jobs.submit.JobOptions;
 
@@ -43,8 +43,8 @@ import org.ctrflow.jobs.submit.JobOptions;
  */
 public final class ScoringJob {
 
-  private final Source<RawRecord, ?, ?> requests;
-  private final Source<RawRecord, ?, ?> modelUpdates;
+  private final Source<RawKafkaRecord, ?, ?> requests;
+  private final Source<RawKafkaRecord, ?, ?> modelUpdates;
   private final Sink<Prediction> predictions;
   private final Sink<LabelRequest> labelRequests;
   private final Sink<DeadLetter> deadLetters;
@@ -53,8 +53,8 @@ public final class ScoringJob {
 
   /** The job reading ctrflow's JSON score requests. */
   public ScoringJob(
-      Source<RawRecord, ?, ?> requests,
-      Source<RawRecord, ?, ?> modelUpdates,
+      Source<RawKafkaRecord, ?, ?> requests,
+      Source<RawKafkaRecord, ?, ?> modelUpdates,
       Sink<Prediction> predictions,
       Sink<LabelRequest> labelRequests,
       Sink<DeadLetter> deadLetters,
@@ -73,8 +73,8 @@ public final class ScoringJob {
    * @param format how score requests are written; model updates are always ctrflow's
    */
   public ScoringJob(
-      Source<RawRecord, ?, ?> requests,
-      Source<RawRecord, ?, ?> modelUpdates,
+      Source<RawKafkaRecord, ?, ?> requests,
+      Source<RawKafkaRecord, ?, ?> modelUpdates,
       Sink<Prediction> predictions,
       Sink<LabelRequest> labelRequests,
       Sink<DeadLetter> deadLetters,

@@ -1,12 +1,7 @@
 package org.ctrflow.jobs.scoring;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ScheduledFuture;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -24,11 +19,11 @@ import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.Preconditions;
 import org.ctrflow.activelearning.strategies.BudgetedSelector;
 import org.ctrflow.activelearning.strategies.DiversityGuard;
-import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.LabelRequest;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.events.Prediction;
 import org.ctrflow.connectors.events.ScoreRequest;
+import org.ctrflow.jobs.scoring.PendingBatch.Pending;
 import org.ctrflow.models.snapshot.DirectoryModelStore;
 import org.ctrflow.models.snapshot.ModelUpdateFollower.Rejected;
 
@@ -38,25 +33,24 @@ import org.ctrflow.models.snapshot.ModelUpdateFollower.Rejected;
  *
  * <p><b>Batching.</b> Requests are buffered per instance and scored with one forward pass per model
  * when {@code batch-size} are buffered or {@code max-batch-delay-ms} (a processing-time timer) has
- * passed since the first of them arrived. The buffer is flushed, never stored: before every
- * checkpoint barrier ({@link #prepareSnapshotPreBarrier}), so its predictions belong to that
- * checkpoint and are committed with it by the exactly-once sinks; before a model update is applied,
- * so each request is scored by the version that was current when it arrived; and at the end of the
- * requests' input. Keeping it in state instead would only delay those predictions to a later
- * checkpoint and grow the checkpoint; it holds at most one batch, a few milliseconds of traffic.
+ * passed since the first of them arrived ({@link PendingBatch}). The buffer is flushed, never
+ * stored: before every checkpoint barrier ({@link #prepareSnapshotPreBarrier}), so its predictions
+ * belong to that checkpoint and are committed with it by the exactly-once sinks; before a model
+ * update is applied, so each request is scored by the version that was current when it arrived; and
+ * at the end of the requests' input. Keeping it in state instead would only delay those predictions
+ * to a later checkpoint and grow the checkpoint; it holds at most one batch, a few milliseconds of
+ * traffic.
  *
  * <p><b>Before the first model.</b> Requests that come before the primary model's first version are
- * held in state (they cannot be scored yet) and scored when it arrives. They are held as their
- * serialized JSON: every checkpoint copies and writes the whole held list, and copying a byte array
- * costs a fraction of copying a request with its feature maps. Every prediction is stamped with the
- * model name and version; samples the budget selects go to the {@link #LABEL_REQUESTS} side output.
+ * held in state ({@link HeldRequests}) and scored when it arrives. Every prediction is stamped with
+ * the model name and version; samples the budget selects go to the {@link #LABEL_REQUESTS} side
+ * output.
  *
- * <p><b>State</b>: broadcast {@link #MODEL_LOG} (per model, the last snapshot announcement taken
- * and the delta chunks taken since; see {@link FollowedModels}), and per instance the held requests
- * ({@code held-requests-json}), the selector (56 bytes) and the diversity guard. All but the held
- * requests keep the names the former broadcast function used, so its savepoints still map; held
- * requests of such a savepoint are not read. A corrupt or out-of-order update is rejected by the
- * follower and logged; scoring continues on the last good version.
+ * <p><b>State</b>: broadcast {@link #MODEL_LOG} ({@link ModelUpdateLog}), and per instance the held
+ * requests ({@code held-requests-json}), the selector (56 bytes) and the diversity guard. All but
+ * the held requests keep the names the former broadcast function used, so its savepoints still map;
+ * held requests of such a savepoint are not read. A corrupt or out-of-order update is rejected by
+ * the follower and logged; scoring continues on the last good version.
  */
 public class ScoringOperator extends AbstractStreamOperator<Prediction>
     implements TwoInputStreamOperator<ScoreRequest, ModelUpdate, Prediction>, BoundedMultiInput {
@@ -73,21 +67,15 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
   private static final int GUARD_HASHES = 64;
   private static final double GUARD_THRESHOLD = 0.8;
 
-  /** A buffered request and its stream record's timestamp, which its prediction keeps. */
-  private record Pending(ScoreRequest request, long timestamp, boolean hasTimestamp) {}
-
   private final ScoringConfig config;
 
   private transient FollowedModels models;
-  private transient RequestScorer scorer;
+  private transient SelectingScorer scorer;
   private transient BudgetedSelector selector;
   private transient DiversityGuard guard;
-  private transient List<byte[]> held;
-  private transient List<Pending> batch;
-  private transient ScheduledFuture<?> batchTimer;
-  private transient Map<String, Long> nextSequence;
-  private transient BroadcastState<String, byte[]> modelLog;
-  private transient ListState<byte[]> heldState;
+  private transient HeldRequests held;
+  private transient PendingBatch batch;
+  private transient ModelUpdateLog modelLog;
   private transient ListState<byte[]> selectorState;
   private transient ListState<byte[]> guardState;
   private transient Counter scored;
@@ -114,19 +102,19 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
             ? null
             : new DiversityGuard(
                 config.diversityWindowMillis(), GUARD_CAPACITY, GUARD_HASHES, GUARD_THRESHOLD);
-    scorer = new RequestScorer(config, selector, guard);
+    scorer = new SelectingScorer(config, selector, guard);
     models =
         new FollowedModels(config.models(), new DirectoryModelStore(Path.of(config.modelStore())));
-    nextSequence = new TreeMap<>();
-    held = new ArrayList<>();
-    batch = new ArrayList<>(config.batchSize());
+    batch =
+        new PendingBatch(
+            config.batchSize(),
+            config.maxBatchDelayMillis(),
+            getProcessingTimeService(),
+            this::flush);
 
     var store = context.getOperatorStateStore();
-    modelLog = store.getBroadcastState(MODEL_LOG);
-    heldState =
-        store.getListState(
-            new ListStateDescriptor<>(
-                "held-requests-json", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    modelLog = new ModelUpdateLog(store.getBroadcastState(MODEL_LOG));
+    held = new HeldRequests(store);
     selectorState =
         store.getListState(
             new ListStateDescriptor<>(
@@ -137,7 +125,7 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
                 "diversity-guard", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     if (context.isRestored()) {
       replay();
-      heldState.get().forEach(held::add);
+      held.restore();
       // After a rescale an instance may get several or no states: continue from the first.
       for (byte[] bytes : selectorState.get()) {
         selector.restore(bytes);
@@ -154,18 +142,10 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
 
   /** Rebuilds the models from the checkpointed log, in log order per model. */
   private void replay() throws Exception {
-    TreeMap<String, byte[]> ordered = new TreeMap<>();
-    for (Map.Entry<String, byte[]> e : modelLog.entries()) {
-      ordered.put(e.getKey(), e.getValue());
-    }
-    for (Map.Entry<String, byte[]> e : ordered.entrySet()) {
-      String model = e.getKey().substring(0, e.getKey().lastIndexOf('/'));
-      long sequence = Long.parseLong(e.getKey().substring(model.length() + 1));
-      nextSequence.put(model, sequence + 1);
-      FollowedModels.Applied applied =
-          models.apply(EventSerde.MODEL_UPDATE.deserialize(e.getValue()));
+    for (ModelUpdate update : modelLog.restore()) {
+      FollowedModels.Applied applied = models.apply(update);
       if (applied.outcome() instanceof Rejected r) {
-        LOG.warn("replaying checkpointed update of {} failed: {}", model, r);
+        LOG.warn("replaying checkpointed update of {} failed: {}", update.modelName(), r);
       }
     }
     LOG.info("restored models {}", describe());
@@ -190,38 +170,23 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
   @Override
   public void processElement1(StreamRecord<ScoreRequest> element) {
     if (models.primary().isEmpty()) {
-      held.add(EventSerde.SCORE_REQUEST.serialize(element.getValue()));
+      held.hold(element.getValue());
       return;
     }
-    buffer(new Pending(element.getValue(), element.getTimestamp(), element.hasTimestamp()));
-  }
-
-  private void buffer(Pending pending) {
-    batch.add(pending);
-    if (batch.size() >= config.batchSize()) {
-      flush();
-    } else if (batchTimer == null) {
-      long now = getProcessingTimeService().getCurrentProcessingTime();
-      batchTimer =
-          getProcessingTimeService()
-              .registerTimer(now + config.maxBatchDelayMillis(), time -> flush());
-    }
+    batch.add(new Pending(element.getValue(), element.getTimestamp(), element.hasTimestamp()));
   }
 
   /** Scores the buffered batch, if any, and emits every result. */
   private void flush() {
-    if (batchTimer != null) {
-      batchTimer.cancel(false);
-      batchTimer = null;
-    }
-    if (batch.isEmpty()) {
+    List<Pending> requests = batch.drain();
+    if (requests.isEmpty()) {
       return;
     }
-    List<RequestScorer.Scored> results =
-        scorer.score(batch.stream().map(Pending::request).toList(), models.loaded());
+    List<SelectingScorer.Scored> results =
+        scorer.score(requests.stream().map(Pending::request).toList(), models.loaded());
     for (int i = 0; i < results.size(); i++) {
-      Pending pending = batch.get(i);
-      RequestScorer.Scored result = results.get(i);
+      Pending pending = requests.get(i);
+      SelectingScorer.Scored result = results.get(i);
       output.collect(stamped(new StreamRecord<>(result.prediction()), pending));
       if (result.labelRequest() != null) {
         output.collect(LABEL_REQUESTS, stamped(new StreamRecord<>(result.labelRequest()), pending));
@@ -230,7 +195,6 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
     }
     scored.inc(results.size());
     batches.inc();
-    batch.clear();
   }
 
   private static <T> StreamRecord<T> stamped(StreamRecord<T> record, Pending pending) {
@@ -246,23 +210,7 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
     flush();
     ModelUpdate update = element.getValue();
     FollowedModels.Applied applied = models.apply(update);
-    String model = update.modelName();
-    switch (applied.logChange()) {
-      case RESTART -> {
-        List<String> stale = new ArrayList<>();
-        for (Map.Entry<String, byte[]> e : modelLog.entries()) {
-          if (e.getKey().startsWith(model + "/")) {
-            stale.add(e.getKey());
-          }
-        }
-        for (String key : stale) {
-          modelLog.remove(key);
-        }
-        append(update);
-      }
-      case APPEND -> append(update);
-      case NONE -> {}
-    }
+    modelLog.record(update, applied.logChange());
     if (applied.outcome() instanceof Rejected rejected) {
       updatesRejected.inc();
       LOG.warn("rejected {}: {}; scoring continues with {}", update, rejected, describe());
@@ -278,17 +226,9 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
       return;
     }
     LOG.info("primary model loaded: scoring {} held requests", held.size());
-    for (byte[] request : held) {
-      buffer(new Pending(EventSerde.SCORE_REQUEST.deserialize(request), 0, false));
+    for (ScoreRequest request : held.release()) {
+      batch.add(new Pending(request, 0, false));
     }
-    held.clear();
-  }
-
-  private void append(ModelUpdate update) throws Exception {
-    long sequence = nextSequence.merge(update.modelName(), 1L, Long::sum) - 1;
-    modelLog.put(
-        update.modelName() + "/" + String.format("%019d", sequence),
-        EventSerde.MODEL_UPDATE.serialize(update));
   }
 
   private String describe() {
@@ -332,7 +272,7 @@ public class ScoringOperator extends AbstractStreamOperator<Prediction>
     // prepareSnapshotPreBarrier emptied the buffer; a request in it now would be lost on restore.
     Preconditions.checkState(
         batch.isEmpty(), "%s buffered requests at a snapshot without a flush", batch.size());
-    heldState.update(held);
+    held.snapshot();
     selectorState.update(List.of(selector.toBytes()));
     guardState.update(guard == null ? List.of() : List.of(guard.toBytes()));
   }

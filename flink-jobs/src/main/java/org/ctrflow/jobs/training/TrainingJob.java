@@ -21,7 +21,7 @@ import org.ctrflow.connectors.events.TrainingMetrics;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.jobs.kafka.EventParser;
 import org.ctrflow.jobs.kafka.KafkaEvents;
-import org.ctrflow.jobs.kafka.RawRecord;
+import org.ctrflow.jobs.kafka.RawKafkaRecord;
 import org.ctrflow.jobs.submit.JobOptions;
 
 /**
@@ -40,14 +40,14 @@ import org.ctrflow.jobs.submit.JobOptions;
  */
 public final class TrainingJob {
 
-  private final Source<RawRecord, ?, ?> examples;
+  private final Source<RawKafkaRecord, ?, ?> examples;
   private final Sink<ModelUpdate> updates;
   private final Sink<TrainingMetrics> metrics;
   private final Sink<DeadLetter> deadLetters;
   private final TrainingSetup setup;
 
   public TrainingJob(
-      Source<RawRecord, ?, ?> examples,
+      Source<RawKafkaRecord, ?, ?> examples,
       Sink<ModelUpdate> updates,
       Sink<TrainingMetrics> metrics,
       Sink<DeadLetter> deadLetters,
@@ -114,7 +114,7 @@ public final class TrainingJob {
       String bootstrap,
       Properties client,
       String prefix,
-      Source<RawRecord, ?, ?> examples,
+      Source<RawKafkaRecord, ?, ?> examples,
       TrainingSetup setup) {
     return new TrainingJob(
         examples,

@@ -40,7 +40,7 @@ import org.ctrflow.connectors.testing.TopicRecords.Entry;
 import org.ctrflow.connectors.topics.Topic;
 import org.ctrflow.jobs.kafka.KafkaEvents;
 import org.ctrflow.jobs.kafka.PlannedOffsets;
-import org.ctrflow.jobs.kafka.RawRecord;
+import org.ctrflow.jobs.kafka.RawKafkaRecord;
 import org.ctrflow.jobs.submit.JobOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -261,7 +261,7 @@ class LabelJoinJobMiniClusterTest {
   private static final RawEventTime EVENT_TIME = new RawEventTime();
 
   private static long time(Entry entry) {
-    return EVENT_TIME.extractTimestamp(new RawRecord("", 0, 0, 0, entry.value()), 0);
+    return EVENT_TIME.extractTimestamp(new RawKafkaRecord("", 0, 0, 0, entry.value()), 0);
   }
 
   private static String setUp(KafkaTestCluster kafka) throws Exception {
@@ -310,7 +310,7 @@ class LabelJoinJobMiniClusterTest {
             .withTopicPrefix(prefix));
   }
 
-  private static Source<RawRecord, ?, ?> source(
+  private static Source<RawKafkaRecord, ?, ?> source(
       String bootstrap, String prefix, Topic topic, Function<Topic, OffsetsInitializer> stop) {
     return KafkaEvents.rawSource(
             bootstrap,

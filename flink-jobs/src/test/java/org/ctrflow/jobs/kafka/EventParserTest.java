@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class EventParserTest {
 
-  private static RawRecord raw(long offset, byte[] value) {
-    return new RawRecord("ctrflow.impressions", 1, offset, 1_000L, value);
+  private static RawKafkaRecord raw(long offset, byte[] value) {
+    return new RawKafkaRecord("ctrflow.impressions", 1, offset, 1_000L, value);
   }
 
   @Test
@@ -29,7 +29,7 @@ class EventParserTest {
     byte[] notJson = "hello".getBytes(StandardCharsets.UTF_8);
     byte[] aClick = EventSerde.CLICK.serialize(new Click("imp-1", 7));
 
-    try (OneInputStreamOperatorTestHarness<RawRecord, Impression> harness =
+    try (OneInputStreamOperatorTestHarness<RawKafkaRecord, Impression> harness =
         ProcessFunctionTestHarnesses.forProcessFunction(new EventParser<>(Impression.class))) {
       harness.processElement(raw(10, EventSerde.IMPRESSION.serialize(good)), 0);
       harness.processElement(raw(11, noFeatures), 0);

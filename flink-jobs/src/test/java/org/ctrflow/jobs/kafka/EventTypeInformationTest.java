@@ -40,18 +40,16 @@ class EventTypeInformationTest {
             new Impression("i-1", 5, Map.of("user", "u1", "item", "i2"), Map.of("price", 2.5)),
             new LabeledExample("i-1", 5, Map.of("user", "u1"), null, 1, 4.0, LabelSource.HUMAN),
             new DeadLetter(new byte[] {1, 2}, "t", 0, 7, "X", "y", 9),
-            new ModelUpdate(
-                "finalmlp",
-                3,
-                ModelUpdate.Kind.DELTA,
-                2,
-                null,
-                "0".repeat(64),
-                2,
-                0,
-                1,
-                new byte[] {4, 2},
-                9));
+            ModelUpdate.builder()
+                .setModelName("finalmlp")
+                .setVersion(3)
+                .setKind(ModelUpdate.Kind.DELTA)
+                .setSha256("0".repeat(64))
+                .setSizeBytes(2)
+                .setPublishedAt(9)
+                .optBaseVersion(2)
+                .optPayload(new byte[] {4, 2})
+                .build());
     for (Event event : events) {
       assertThat(roundTrip(event)).isEqualTo(event);
     }

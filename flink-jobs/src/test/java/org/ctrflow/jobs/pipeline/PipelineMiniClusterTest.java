@@ -335,7 +335,7 @@ class PipelineMiniClusterTest {
   }
 
   private static org.apache.flink.api.connector.source.Source<
-          org.ctrflow.jobs.kafka.RawRecord, ?, ?>
+          org.ctrflow.jobs.kafka.RawKafkaRecord, ?, ?>
       source(String bootstrap, String prefix, Topic topic, OffsetsInitializer stop) {
     return KafkaEvents.rawSource(
             bootstrap,

@@ -32,8 +32,9 @@ class ScoringConfigTest {
         .containsExactly(64, 20L);
 
     ScoringConfig committee =
-        parse("--models", "finalmlp, nmn", "--strategy", "committee", "--labels-per-minute", "5");
-    assertThat(committee.models()).isEqualTo(List.of("finalmlp", "nmn"));
+        parse(
+            "--models", "finalmlp, memnet", "--strategy", "committee", "--labels-per-minute", "5");
+    assertThat(committee.models()).isEqualTo(List.of("finalmlp", "memnet"));
     assertThat(committee.primary()).isEqualTo("finalmlp");
     assertThat(committee.labelsPerMinute()).isEqualTo(5);
   }

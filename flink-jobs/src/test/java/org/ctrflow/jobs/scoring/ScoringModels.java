@@ -39,21 +39,21 @@ final class ScoringModels implements AutoCloseable {
     this.store = store;
     this.name = name;
     CtrModelConfig config =
-        new CtrModelConfig(
-            "finalmlp",
-            FRAPPE.totalRows(),
-            FRAPPE.fieldCount(),
-            4,
-            List.of(16),
-            0.1f,
-            List.of(8),
-            0.1f,
-            true,
-            List.of(8),
-            List.of(0),
-            List.of(1),
-            2,
-            0f);
+        CtrModelConfig.builder()
+            .setModel("finalmlp")
+            .setNumRows(FRAPPE.totalRows())
+            .setNumFields(FRAPPE.fieldCount())
+            .setEmbeddingDim(4)
+            .optMlp1Units(List.of(16))
+            .optMlp1Dropout(0.1f)
+            .optMlp2Units(List.of(8))
+            .optMlp2Dropout(0.1f)
+            .optBatchNorm(true)
+            .optGateHiddenUnits(List.of(8))
+            .optGate1ContextFields(List.of(0))
+            .optGate2ContextFields(List.of(1))
+            .optHeads(2)
+            .build();
     block = CtrModels.createInitialized(config, manager);
   }
 

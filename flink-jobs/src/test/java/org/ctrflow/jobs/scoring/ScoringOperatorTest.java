@@ -131,19 +131,7 @@ class ScoringOperatorTest {
       ModelUpdate good = models.delta(1, 2).get(0);
       byte[] payload = good.payload();
       payload[payload.length / 2] ^= 0x5a;
-      ModelUpdate corrupt =
-          new ModelUpdate(
-              good.modelName(),
-              good.version(),
-              good.kind(),
-              good.baseVersion(),
-              null,
-              good.sha256(),
-              good.sizeBytes(),
-              good.chunkIndex(),
-              good.chunkCount(),
-              payload,
-              good.publishedAt());
+      ModelUpdate corrupt = good.toBuilder().optPayload(payload).build();
       h.processBroadcastElement(corrupt, 0);
       // and a delta whose base (v3) this operator never had
       broadcast(h, models.delta(3, 4));

@@ -42,7 +42,7 @@ import org.ctrflow.jobs.join.LabelJoinJob;
 import org.ctrflow.jobs.join.LabelJoinOptions;
 import org.ctrflow.jobs.kafka.CommittedEvents;
 import org.ctrflow.jobs.kafka.KafkaEvents;
-import org.ctrflow.jobs.kafka.RawRecord;
+import org.ctrflow.jobs.kafka.RawKafkaRecord;
 import org.ctrflow.models.snapshot.DirectoryModelStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
@@ -384,7 +384,7 @@ class UserFormatsMiniClusterTest {
     return env;
   }
 
-  private static org.apache.flink.api.connector.source.Source<RawRecord, ?, ?> bounded(
+  private static org.apache.flink.api.connector.source.Source<RawKafkaRecord, ?, ?> bounded(
       KafkaTestCluster kafka, String prefix, Topic topic) {
     return KafkaEvents.rawSource(
             kafka.bootstrapServers(),

@@ -107,7 +107,7 @@ class TrainerOperatorTest {
 
   /** Also for the memory models, whose memory and fast-learned controllers are trainer state. */
   @ParameterizedTest
-  @ValueSource(strings = {"finalmlp", "nmn", "nmn-finalmlp"})
+  @ValueSource(strings = {"finalmlp", "memnet", "hybrid"})
   void restoresWeightsOptimizerAndProgressExactlyAndVersionsKeepIncreasing(String model)
       throws Exception {
     TrainingSetup setup = setup(List.of(model), 16, 40, 1_000_000, 1_000_000, store);

@@ -23,22 +23,25 @@ final class TrainingFixtures {
    * memory models with their fast path on, so that their fast-learned controllers are covered.
    */
   static CtrModelConfig small(String model) {
-    return new CtrModelConfig(
-        model,
-        FRAPPE.totalRows(),
-        10,
-        4,
-        List.of(8),
-        0.1f,
-        List.of(4),
-        0.1f,
-        true,
-        List.of(5),
-        List.of(0),
-        List.of(1),
-        2,
-        0f,
-        model.startsWith("nmn") ? Map.of("fast.enabled", "true") : Map.of());
+    return CtrModelConfig.builder()
+        .setModel(model)
+        .setNumRows(FRAPPE.totalRows())
+        .setNumFields(10)
+        .setEmbeddingDim(4)
+        .optMlp1Units(List.of(8))
+        .optMlp1Dropout(0.1f)
+        .optMlp2Units(List.of(4))
+        .optMlp2Dropout(0.1f)
+        .optBatchNorm(true)
+        .optGateHiddenUnits(List.of(5))
+        .optGate1ContextFields(List.of(0))
+        .optGate2ContextFields(List.of(1))
+        .optHeads(2)
+        .optOptions(
+            model.equals("memnet") || model.equals("hybrid")
+                ? Map.of("fast.enabled", "true")
+                : Map.of())
+        .build();
   }
 
   static TrainingSetup setup(

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.ctrflow.connectors.generator.GeneratorConfig;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.blocks.CtrModels;
@@ -49,22 +48,18 @@ final class DemoModels {
   static CtrModelConfig modelConfig(String model, FeatureSchema schema) {
     int fields = schema.fieldCount();
     return CtrModels.online(
-        new CtrModelConfig(
-            model,
-            schema.totalRows(),
-            fields,
-            8,
-            List.of(64),
-            0f,
-            List.of(32),
-            0f,
-            false,
-            List.of(64),
-            List.of(0),
-            List.of(Math.min(1, fields - 1)),
-            2,
-            0f,
-            Map.of()));
+        CtrModelConfig.builder()
+            .setModel(model)
+            .setNumRows(schema.totalRows())
+            .setNumFields(fields)
+            .setEmbeddingDim(8)
+            .optMlp1Units(List.of(64))
+            .optMlp2Units(List.of(32))
+            .optGateHiddenUnits(List.of(64))
+            .optGate1ContextFields(List.of(0))
+            .optGate2ContextFields(List.of(Math.min(1, fields - 1)))
+            .optHeads(2)
+            .build());
   }
 
   static JobFiles write(Path dir, FeatureSchema schema, String firstModel) throws IOException {

@@ -117,8 +117,9 @@ final class DatasetOptions {
         .open(
             file,
             libFmFields(),
-            org.ctrflow.connectors.replay.CsvOptions.defaults()
-                .withNumericColumns(schema.numericFieldNames()));
+            org.ctrflow.connectors.replay.CsvOptions.builder()
+                .optNumericColumns(schema.numericFieldNames())
+                .build());
   }
 
   private FeatureSchema schema;

@@ -1,6 +1,7 @@
 package org.ctrflow.launcher.models;
 
 import java.util.List;
+import java.util.Map;
 import org.ctrflow.connectors.replay.CsvOptions;
 import org.ctrflow.connectors.replay.LibFmReader;
 import org.ctrflow.connectors.replay.TimeFormat;
@@ -61,10 +62,11 @@ public enum ModelPreset {
      */
     @Override
     CsvOptions csvOptions() {
-      return CsvOptions.defaults()
-          .withLabelColumn("rating")
-          .withLabelThreshold(4)
-          .withTimeColumn("timestamp", TimeFormat.EPOCH);
+      return CsvOptions.builder()
+          .optLabelColumn("rating")
+          .optLabelThreshold(4)
+          .optTimeColumn("timestamp", TimeFormat.EPOCH)
+          .build();
     }
   };
 
@@ -92,21 +94,13 @@ public enum ModelPreset {
    */
   CtrModelConfig model(String name, FeatureSchema schema) {
     CtrModelConfig c = CtrModelConfig.criteoSized(name);
-    return new CtrModelConfig(
-        name,
-        schema.totalRows(),
-        schema.fieldCount(),
-        c.embeddingDim(),
-        c.mlp1Units(),
-        c.mlp1Dropout(),
-        c.mlp2Units(),
-        c.mlp2Dropout(),
-        c.batchNorm(),
-        c.gateHiddenUnits(),
-        contextFields(schema, 0),
-        contextFields(schema, 1),
-        c.heads(),
-        c.embeddingL2());
+    return c.toBuilder()
+        .setNumRows(schema.totalRows())
+        .setNumFields(schema.fieldCount())
+        .optGate1ContextFields(contextFields(schema, 0))
+        .optGate2ContextFields(contextFields(schema, 1))
+        .optOptions(Map.of())
+        .build();
   }
 
   /** The model for a one-pass prequential run: {@link #model} with the online defaults. */

@@ -131,7 +131,7 @@ public final class ReplayCommand implements Callable<Integer> {
           new DatasetLayout(
               layout.format(),
               layout.libFmFields(),
-              layout.csv().withTimeColumn(null, layout.csv().timeFormat()));
+              layout.csv().toBuilder().optTimeColumn(null, layout.csv().timeFormat()).build());
     }
     ConsoleProgress progress =
         new ConsoleProgress(
@@ -241,7 +241,8 @@ public final class ReplayCommand implements Callable<Integer> {
   }
 
   private CsvOptions csvOptions() {
-    return parse(() -> csv.csvOptions().withNumericColumns(Set.copyOf(numericColumns)));
+    return parse(
+        () -> csv.csvOptions().toBuilder().optNumericColumns(Set.copyOf(numericColumns)).build());
   }
 
   private static long instant(String text) {

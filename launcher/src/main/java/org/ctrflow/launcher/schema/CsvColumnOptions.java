@@ -68,13 +68,13 @@ public final class CsvColumnOptions {
       throw new IllegalArgumentException(
           "--delimiter must be one character or 'tab', was '" + delimiter + "'");
     }
-    CsvOptions options =
-        CsvOptions.defaults()
-            .withLabelColumn(labelColumn)
-            .withIdColumn(idColumn)
-            .withDelimiter(separator);
+    CsvOptions.Builder options =
+        CsvOptions.builder()
+            .optLabelColumn(labelColumn)
+            .optIdColumn(idColumn)
+            .optDelimiter(separator);
     if (labelThreshold != null) {
-      options = options.withLabelThreshold(labelThreshold);
+      options.optLabelThreshold(labelThreshold);
     }
     if (timeFormat != null && timeColumn == null) {
       throw new IllegalArgumentException("--time-format needs --time-column");
@@ -86,9 +86,9 @@ public final class CsvColumnOptions {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--time-format: " + e.getMessage(), e);
       }
-      options = options.withTimeColumn(timeColumn, format);
+      options.optTimeColumn(timeColumn, format);
     }
-    return options;
+    return options.build();
   }
 
   /** {@code --time-column none}: the file has no time column, do not look for one. */

@@ -139,23 +139,24 @@ final class InferCommand implements Callable<Integer> {
       read(sampleLayout, file, inference);
     }
     Set<String> excluded = new HashSet<>();
-    CsvOptions finalCsv = csvOptions;
+    CsvOptions.Builder detected = csvOptions.toBuilder();
     String timeNote = "";
     if (datasetFormat == DatasetFormat.CSV) {
       if (csvOptions.timeColumn() == null && !csv.noTimeColumn()) {
         var time = inference.timeColumn();
         if (time.isPresent()) {
           Map.Entry<String, TimeFormat> t = time.get();
-          finalCsv = finalCsv.withTimeColumn(t.getKey(), t.getValue());
+          detected.optTimeColumn(t.getKey(), t.getValue());
           excluded.add(t.getKey());
           timeNote = " (detected; --time-column none reads it as a feature)";
         }
       }
       if (csvOptions.idColumn() == null && inference.idColumn().isPresent()) {
-        finalCsv = finalCsv.withIdColumn(inference.idColumn().get());
+        detected.optIdColumn(inference.idColumn().get());
         excluded.add(inference.idColumn().get());
       }
     }
+    CsvOptions finalCsv = detected.build();
     SchemaInference.Proposal proposal =
         inference.propose(new DatasetLayout(datasetFormat, libFmFields, finalCsv), excluded);
     printDecisions(stdout, proposal);

@@ -53,18 +53,15 @@ class TopicWatcherTest {
               metrics, "training/finalmlp", StatusBoardTest.report("finalmlp", 3, 0.81)));
       for (long v = 1; v <= 3; v++) {
         ModelUpdate u =
-            new ModelUpdate(
-                "finalmlp",
-                v,
-                ModelUpdate.Kind.SNAPSHOT,
-                0,
-                "file:/store/finalmlp-" + v,
-                "a".repeat(64),
-                10,
-                0,
-                1,
-                null,
-                1_000 + v);
+            ModelUpdate.builder()
+                .setModelName("finalmlp")
+                .setVersion(v)
+                .setKind(ModelUpdate.Kind.SNAPSHOT)
+                .setSha256("a".repeat(64))
+                .setSizeBytes(10)
+                .setPublishedAt(1_000 + v)
+                .optLocation("file:/store/finalmlp-" + v)
+                .build();
         producer.send(
             new ProducerRecord<>(
                 Topic.MODEL_UPDATES.name(prefix), u.key(), EventSerde.MODEL_UPDATE.serialize(u)));

@@ -87,38 +87,17 @@ public record CtrModelConfig(
     options = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(options));
   }
 
-  /** A config without model-specific options (every built-in model's). */
-  public CtrModelConfig(
-      String model,
-      long numRows,
-      int numFields,
-      int embeddingDim,
-      List<Integer> mlp1Units,
-      float mlp1Dropout,
-      List<Integer> mlp2Units,
-      float mlp2Dropout,
-      boolean batchNorm,
-      List<Integer> gateHiddenUnits,
-      List<Integer> gate1ContextFields,
-      List<Integer> gate2ContextFields,
-      int heads,
-      float embeddingL2) {
-    this(
-        model,
-        numRows,
-        numFields,
-        embeddingDim,
-        mlp1Units,
-        mlp1Dropout,
-        mlp2Units,
-        mlp2Dropout,
-        batchNorm,
-        gateHiddenUnits,
-        gate1ContextFields,
-        gate2ContextFields,
-        heads,
-        embeddingL2,
-        Map.of());
+  /**
+   * A builder: {@code setModel}, {@code setNumRows}, {@code setNumFields} and {@code
+   * setEmbeddingDim} are required; every {@code opt} setting has the default its method names.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this configuration's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
@@ -127,21 +106,22 @@ public record CtrModelConfig(
    * contexts user (field 0) and item (field 1), 5 heads, embedding regularizer 0.05.
    */
   public static CtrModelConfig frappe(String model, long numRows) {
-    return new CtrModelConfig(
-        model,
-        numRows,
-        10,
-        10,
-        List.of(400),
-        0.4f,
-        List.of(100),
-        0.4f,
-        true,
-        List.of(400),
-        List.of(0),
-        List.of(1),
-        5,
-        0.05f);
+    return builder()
+        .setModel(model)
+        .setNumRows(numRows)
+        .setNumFields(10)
+        .setEmbeddingDim(10)
+        .optMlp1Units(List.of(400))
+        .optMlp1Dropout(0.4f)
+        .optMlp2Units(List.of(100))
+        .optMlp2Dropout(0.4f)
+        .optBatchNorm(true)
+        .optGateHiddenUnits(List.of(400))
+        .optGate1ContextFields(List.of(0))
+        .optGate2ContextFields(List.of(1))
+        .optHeads(5)
+        .optEmbeddingL2(0.05f)
+        .build();
   }
 
   /**
@@ -150,21 +130,20 @@ public record CtrModelConfig(
    * by the learnable bias (no context fields), 10 heads, embedding regularizer 1e-5.
    */
   public static CtrModelConfig criteoSized(String model) {
-    return new CtrModelConfig(
-        model,
-        1L << 20,
-        39,
-        16,
-        List.of(400, 400, 400),
-        0.2f,
-        List.of(800),
-        0.2f,
-        true,
-        List.of(800),
-        List.of(),
-        List.of(),
-        10,
-        1e-5f);
+    return builder()
+        .setModel(model)
+        .setNumRows(1L << 20)
+        .setNumFields(39)
+        .setEmbeddingDim(16)
+        .optMlp1Units(List.of(400, 400, 400))
+        .optMlp1Dropout(0.2f)
+        .optMlp2Units(List.of(800))
+        .optMlp2Dropout(0.2f)
+        .optBatchNorm(true)
+        .optGateHiddenUnits(List.of(800))
+        .optHeads(10)
+        .optEmbeddingL2(1e-5f)
+        .build();
   }
 
   /**
@@ -173,42 +152,10 @@ public record CtrModelConfig(
    * and are dropped for any other: a memory network does not take FinalMLP's wide terms.
    */
   public CtrModelConfig withModel(String otherModel) {
-    return new CtrModelConfig(
-        otherModel,
-        numRows,
-        numFields,
-        embeddingDim,
-        mlp1Units,
-        mlp1Dropout,
-        mlp2Units,
-        mlp2Dropout,
-        batchNorm,
-        gateHiddenUnits,
-        gate1ContextFields,
-        gate2ContextFields,
-        heads,
-        embeddingL2,
-        CtrModels.sameOptions(model, otherModel) ? options : Map.of());
-  }
-
-  /** The same configuration with {@code newOptions} instead of the current options. */
-  public CtrModelConfig withOptions(Map<String, String> newOptions) {
-    return new CtrModelConfig(
-        model,
-        numRows,
-        numFields,
-        embeddingDim,
-        mlp1Units,
-        mlp1Dropout,
-        mlp2Units,
-        mlp2Dropout,
-        batchNorm,
-        gateHiddenUnits,
-        gate1ContextFields,
-        gate2ContextFields,
-        heads,
-        embeddingL2,
-        newOptions);
+    return toBuilder()
+        .setModel(otherModel)
+        .optOptions(CtrModels.sameOptions(model, otherModel) ? options : Map.of())
+        .build();
   }
 
   /** JSON object with {@code formatVersion} and every component. */
@@ -250,6 +197,173 @@ public record CtrModelConfig(
       return JSON.treeToValue(node, CtrModelConfig.class);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("invalid model config JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Collects a {@link CtrModelConfig}'s values; {@link #build()} checks that the required ones are
+   * set and then validates them all as the constructor does.
+   */
+  public static final class Builder {
+    private String model;
+    private long numRows;
+    private int numFields;
+    private int embeddingDim;
+    private List<Integer> mlp1Units = List.of(400);
+    private float mlp1Dropout;
+    private List<Integer> mlp2Units = List.of(100);
+    private float mlp2Dropout;
+    private boolean batchNorm;
+    private List<Integer> gateHiddenUnits = List.of(400);
+    private List<Integer> gate1ContextFields = List.of();
+    private List<Integer> gate2ContextFields = List.of();
+    private int heads = 1;
+    private float embeddingL2;
+    private Map<String, String> options = Map.of();
+
+    private Builder() {}
+
+    private Builder(CtrModelConfig c) {
+      model = c.model;
+      numRows = c.numRows;
+      numFields = c.numFields;
+      embeddingDim = c.embeddingDim;
+      mlp1Units = c.mlp1Units;
+      mlp1Dropout = c.mlp1Dropout;
+      mlp2Units = c.mlp2Units;
+      mlp2Dropout = c.mlp2Dropout;
+      batchNorm = c.batchNorm;
+      gateHiddenUnits = c.gateHiddenUnits;
+      gate1ContextFields = c.gate1ContextFields;
+      gate2ContextFields = c.gate2ContextFields;
+      heads = c.heads;
+      embeddingL2 = c.embeddingL2;
+      options = c.options;
+    }
+
+    /** Required: {@code finalmlp}, {@code dualmlp}, ... or a registered model's name. */
+    public Builder setModel(String model) {
+      this.model = model;
+      return this;
+    }
+
+    /** Required: rows of the shared embedding table. */
+    public Builder setNumRows(long numRows) {
+      this.numRows = numRows;
+      return this;
+    }
+
+    /** Required: F, index columns per example. */
+    public Builder setNumFields(int numFields) {
+      this.numFields = numFields;
+      return this;
+    }
+
+    /** Required: d, the embedding width. */
+    public Builder setEmbeddingDim(int embeddingDim) {
+      this.embeddingDim = embeddingDim;
+      return this;
+    }
+
+    /** Stream 1 (and DNN) hidden widths; default [400]. */
+    public Builder optMlp1Units(List<Integer> mlp1Units) {
+      this.mlp1Units = mlp1Units;
+      return this;
+    }
+
+    /** Dropout after each stream 1 hidden layer; default 0. */
+    public Builder optMlp1Dropout(float mlp1Dropout) {
+      this.mlp1Dropout = mlp1Dropout;
+      return this;
+    }
+
+    /** Stream 2 hidden widths; default [100]. */
+    public Builder optMlp2Units(List<Integer> mlp2Units) {
+      this.mlp2Units = mlp2Units;
+      return this;
+    }
+
+    /** Dropout after each stream 2 hidden layer; default 0. */
+    public Builder optMlp2Dropout(float mlp2Dropout) {
+      this.mlp2Dropout = mlp2Dropout;
+      return this;
+    }
+
+    /** Batch norm after each stream hidden Linear; default off. */
+    public Builder optBatchNorm(boolean batchNorm) {
+      this.batchNorm = batchNorm;
+      return this;
+    }
+
+    /** Hidden widths of both gate MLPs; default [400]. */
+    public Builder optGateHiddenUnits(List<Integer> gateHiddenUnits) {
+      this.gateHiddenUnits = gateHiddenUnits;
+      return this;
+    }
+
+    /** Fields driving stream 1's gate; default none (a learnable bias). */
+    public Builder optGate1ContextFields(List<Integer> gate1ContextFields) {
+      this.gate1ContextFields = gate1ContextFields;
+      return this;
+    }
+
+    /** Fields driving stream 2's gate; default none (a learnable bias). */
+    public Builder optGate2ContextFields(List<Integer> gate2ContextFields) {
+      this.gate2ContextFields = gate2ContextFields;
+      return this;
+    }
+
+    /** k of the bilinear fusion; default 1. */
+    public Builder optHeads(int heads) {
+      this.heads = heads;
+      return this;
+    }
+
+    /** λ of the embedding penalty; default 0 (none). */
+    public Builder optEmbeddingL2(float embeddingL2) {
+      this.embeddingL2 = embeddingL2;
+      return this;
+    }
+
+    /** Model-specific settings by key; default none. */
+    public Builder optOptions(Map<String, String> options) {
+      this.options = options;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when a required value is missing or any value is invalid
+     */
+    public CtrModelConfig build() {
+      if (model == null) {
+        throw new IllegalArgumentException(
+            "CtrModelConfig needs setModel(name), a name such as " + CtrModels.NAMES);
+      }
+      if (numRows == 0) {
+        throw new IllegalArgumentException("CtrModelConfig needs setNumRows(rows of the table)");
+      }
+      if (numFields == 0) {
+        throw new IllegalArgumentException("CtrModelConfig needs setNumFields(index columns)");
+      }
+      if (embeddingDim == 0) {
+        throw new IllegalArgumentException("CtrModelConfig needs setEmbeddingDim(d)");
+      }
+      return new CtrModelConfig(
+          model,
+          numRows,
+          numFields,
+          embeddingDim,
+          mlp1Units,
+          mlp1Dropout,
+          mlp2Units,
+          mlp2Dropout,
+          batchNorm,
+          gateHiddenUnits,
+          gate1ContextFields,
+          gate2ContextFields,
+          heads,
+          embeddingL2,
+          options);
     }
   }
 }

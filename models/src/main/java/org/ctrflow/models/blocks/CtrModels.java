@@ -97,10 +97,12 @@ public final class CtrModels {
     if (!config.model().equals("finalmlp") || !config.options().isEmpty()) {
       return config;
     }
-    return config.withOptions(
-        config.numFields() <= MAX_CROSSED_FIELDS
-            ? Map.of("wide.linear", "true", "wide.crosses", "all")
-            : Map.of("wide.linear", "true"));
+    return config.toBuilder()
+        .optOptions(
+            config.numFields() <= MAX_CROSSED_FIELDS
+                ? Map.of("wide.linear", "true", "wide.crosses", "all")
+                : Map.of("wide.linear", "true"))
+        .build();
   }
 
   /**
@@ -111,21 +113,7 @@ public final class CtrModels {
   public static CtrModelConfig frappeOnline(String model, long numRows) {
     CtrModelConfig paper = CtrModelConfig.frappe(model, numRows);
     return online(
-        new CtrModelConfig(
-            paper.model(),
-            paper.numRows(),
-            paper.numFields(),
-            paper.embeddingDim(),
-            paper.mlp1Units(),
-            0.1f,
-            paper.mlp2Units(),
-            0.1f,
-            paper.batchNorm(),
-            paper.gateHiddenUnits(),
-            paper.gate1ContextFields(),
-            paper.gate2ContextFields(),
-            paper.heads(),
-            paper.embeddingL2()));
+        paper.toBuilder().optMlp1Dropout(0.1f).optMlp2Dropout(0.1f).optOptions(Map.of()).build());
   }
 
   /** {@link #create} and initialise float32 parameters on {@code manager}. */

@@ -45,7 +45,7 @@ public final class SchemaModels {
         small(schema)
             ? CtrModels.frappeOnline(model, schema.totalRows())
             : CtrModelConfig.criteoSized(model);
-    return CtrModels.online(fit(base.withOptions(java.util.Map.of()), schema));
+    return CtrModels.online(fit(base.toBuilder().optOptions(java.util.Map.of()).build(), schema));
   }
 
   /**

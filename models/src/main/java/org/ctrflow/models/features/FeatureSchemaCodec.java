@@ -282,9 +282,9 @@ public final class FeatureSchemaCodec {
       if (names != null && format != DatasetFormat.LIBFM) {
         throw new IllegalArgumentException("input.fieldNames applies to format libfm only");
       }
-      CsvOptions csv = CsvOptions.defaults();
+      CsvOptions csv;
       try {
-        csv = csv(node, csv);
+        csv = csv(node);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             e.getMessage().startsWith("input") ? e.getMessage() : "input: " + e.getMessage(), e);
@@ -292,19 +292,20 @@ public final class FeatureSchemaCodec {
       return new DatasetLayout(format, names == null ? List.of() : texts(names), csv);
     }
 
-    private CsvOptions csv(ObjectNode node, CsvOptions csv) {
+    private CsvOptions csv(ObjectNode node) {
       List<Member> m = SchemaMembers.INPUT;
+      CsvOptions.Builder csv = CsvOptions.builder();
       JsonNode label = value(node, m, "labelColumn", "input");
       if (label != null) {
-        csv = csv.withLabelColumn(label.asText());
+        csv.optLabelColumn(label.asText());
       }
       JsonNode threshold = value(node, m, "labelThreshold", "input");
       if (threshold != null) {
-        csv = csv.withLabelThreshold(threshold.asDouble());
+        csv.optLabelThreshold(threshold.asDouble());
       }
       JsonNode id = value(node, m, "idColumn", "input");
       if (id != null) {
-        csv = csv.withIdColumn(id.asText());
+        csv.optIdColumn(id.asText());
       }
       JsonNode time = value(node, m, "timeColumn", "input");
       JsonNode timeFormat = value(node, m, "timeFormat", "input");
@@ -316,14 +317,17 @@ public final class FeatureSchemaCodec {
             timeFormat == null
                 ? org.ctrflow.connectors.replay.TimeFormat.EPOCH
                 : org.ctrflow.connectors.replay.TimeFormat.parse(timeFormat.asText());
-        csv = csv.withTimeColumn(time.asText(), format);
+        csv.optTimeColumn(time.asText(), format);
       }
       JsonNode delimiter = value(node, m, "delimiter", "input");
       if (delimiter != null) {
-        csv = csv.withDelimiter(delimiter.asText().charAt(0));
+        csv.optDelimiter(delimiter.asText().charAt(0));
       }
       JsonNode header = value(node, m, "header", "input");
-      return header == null ? csv : csv.withHeader(texts(header));
+      if (header != null) {
+        csv.optHeader(texts(header));
+      }
+      return csv.build();
     }
 
     /** Rejects members the declarations do not list (strict reading only). */

@@ -46,18 +46,18 @@ public final class DeltaChunks {
           Arrays.copyOfRange(
               bytes, from, Math.min(bytes.length, from + ModelUpdate.MAX_CHUNK_BYTES));
       chunks.add(
-          new ModelUpdate(
-              modelName,
-              version,
-              ModelUpdate.Kind.DELTA,
-              baseVersion,
-              null,
-              sha256,
-              bytes.length,
-              i,
-              count,
-              payload,
-              publishedAt));
+          ModelUpdate.builder()
+              .setModelName(modelName)
+              .setVersion(version)
+              .setKind(ModelUpdate.Kind.DELTA)
+              .setSha256(sha256)
+              .setSizeBytes(bytes.length)
+              .setPublishedAt(publishedAt)
+              .optBaseVersion(baseVersion)
+              .optChunkIndex(i)
+              .optChunkCount(count)
+              .optPayload(payload)
+              .build());
     }
     return chunks;
   }

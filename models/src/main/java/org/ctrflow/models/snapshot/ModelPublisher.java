@@ -104,18 +104,15 @@ public final class ModelPublisher {
       URI location = store.put(modelName, version, bytes);
       updates =
           List.of(
-              new ModelUpdate(
-                  modelName,
-                  version,
-                  ModelUpdate.Kind.SNAPSHOT,
-                  0,
-                  location.toString(),
-                  Framing.sha256Hex(bytes),
-                  bytes.length,
-                  0,
-                  1,
-                  null,
-                  nowMillis));
+              ModelUpdate.builder()
+                  .setModelName(modelName)
+                  .setVersion(version)
+                  .setKind(ModelUpdate.Kind.SNAPSHOT)
+                  .setSha256(Framing.sha256Hex(bytes))
+                  .setSizeBytes(bytes.length)
+                  .setPublishedAt(nowMillis)
+                  .optLocation(location.toString())
+                  .build());
       state = new PublisherState(version, 0, false);
     } else {
       ModelDelta delta = ModelDelta.capture(info, state.lastVersion(), trainer.block(), touched);

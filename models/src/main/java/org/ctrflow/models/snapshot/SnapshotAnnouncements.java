@@ -29,17 +29,14 @@ public final class SnapshotAnnouncements {
   /** The SNAPSHOT announcement of bytes already stored at {@code location}. */
   public static ModelUpdate announcement(
       ModelInfo info, URI location, byte[] snapshot, long publishedAt) {
-    return new ModelUpdate(
-        info.modelName(),
-        info.version(),
-        ModelUpdate.Kind.SNAPSHOT,
-        0,
-        location.toString(),
-        Framing.sha256Hex(snapshot),
-        snapshot.length,
-        0,
-        1,
-        null,
-        publishedAt);
+    return ModelUpdate.builder()
+        .setModelName(info.modelName())
+        .setVersion(info.version())
+        .setKind(ModelUpdate.Kind.SNAPSHOT)
+        .setSha256(Framing.sha256Hex(snapshot))
+        .setSizeBytes(snapshot.length)
+        .setPublishedAt(publishedAt)
+        .optLocation(location.toString())
+        .build();
   }
 }

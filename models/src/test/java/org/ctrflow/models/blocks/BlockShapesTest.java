@@ -31,7 +31,7 @@ class BlockShapesTest {
   void everyBlockHasItsDocumentedShapes(int batch, int fields, int dim) {
     long rows = 97;
     try (NDManager step = manager.newSubManager()) {
-      NDArray x = Fixtures.indices(step, batch, fields, rows);
+      NDArray x = BlockFixtures.indices(step, batch, fields, rows);
 
       FieldEmbedding embedding =
           FieldEmbedding.builder()
@@ -40,7 +40,7 @@ class BlockShapesTest {
               .setEmbeddingDim(dim)
               .build();
       embedding.initialize(step, DataType.FLOAT32, x.getShape());
-      NDArray e = Fixtures.forward(embedding, step, true, x);
+      NDArray e = BlockFixtures.forward(embedding, step, true, x);
       assertThat(e.getShape()).isEqualTo(new Shape(batch, (long) fields * dim));
       assertThat(embedding.getOutputShapes(new Shape[] {x.getShape()})[0]).isEqualTo(e.getShape());
 
@@ -52,7 +52,7 @@ class BlockShapesTest {
               .optContextFields(List.of(fields - 1))
               .build();
       gate.initialize(step, DataType.FLOAT32, e.getShape());
-      assertThat(Fixtures.forward(gate, step, true, e).getShape()).isEqualTo(e.getShape());
+      assertThat(BlockFixtures.forward(gate, step, true, e).getShape()).isEqualTo(e.getShape());
 
       MlpStack mlp =
           MlpStack.builder()
@@ -61,7 +61,7 @@ class BlockShapesTest {
               .optDropout(0.2f)
               .build();
       mlp.initialize(step, DataType.FLOAT32, e.getShape());
-      NDArray o1 = Fixtures.forward(mlp, step, true, e);
+      NDArray o1 = BlockFixtures.forward(mlp, step, true, e);
       assertThat(o1.getShape()).isEqualTo(new Shape(batch, 6));
       assertThat(mlp.outputWidth()).isEqualTo(6);
 
@@ -69,13 +69,13 @@ class BlockShapesTest {
       MultiHeadBilinearFusion fusion =
           MultiHeadBilinearFusion.builder().setWidths(6, 9).setHeads(3).build();
       fusion.initialize(step, DataType.FLOAT32, o1.getShape(), o2.getShape());
-      assertThat(Fixtures.forward(fusion, step, true, o1, o2).getShape())
+      assertThat(BlockFixtures.forward(fusion, step, true, o1, o2).getShape())
           .isEqualTo(new Shape(batch, 1));
 
       for (String model : CtrModels.NAMES) {
-        CtrModelBlock block = CtrModels.create(Fixtures.small(model, rows, fields, dim));
+        CtrModelBlock block = CtrModels.create(BlockFixtures.small(model, rows, fields, dim));
         block.initialize(step, DataType.FLOAT32, block.inputShape(batch));
-        assertThat(Fixtures.forward(block, step, true, x).getShape())
+        assertThat(BlockFixtures.forward(block, step, true, x).getShape())
             .as(model + " training logits")
             .isEqualTo(new Shape(batch, 1));
         NDArray p = block.predict(x);
@@ -91,8 +91,8 @@ class BlockShapesTest {
   @CsvSource({"finalmlp", "dualmlp", "dnn"})
   void predictReturnsProbabilitiesForASingleExample(String model) {
     try (NDManager step = manager.newSubManager()) {
-      CtrModelBlock block = CtrModels.createInitialized(Fixtures.small(model, 50, 6, 4), step);
-      float[] p = block.predict(Fixtures.indices(step, 1, 6, 50)).toFloatArray();
+      CtrModelBlock block = CtrModels.createInitialized(BlockFixtures.small(model, 50, 6, 4), step);
+      float[] p = block.predict(BlockFixtures.indices(step, 1, 6, 50)).toFloatArray();
       assertThat(p).hasSize(1);
       assertThat(p[0]).isStrictlyBetween(0f, 1f);
     }

@@ -14,6 +14,58 @@ import org.junit.jupiter.api.Test;
 class CtrModelConfigTest {
 
   @Test
+  void builderNamesTheMissingRequiredValueAndAppliesTheDefaults() {
+    assertThatThrownBy(() -> CtrModelConfig.builder().setNumRows(10).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("CtrModelConfig needs setModel(name)");
+    assertThatThrownBy(
+            () ->
+                CtrModelConfig.builder()
+                    .setModel("finalmlp")
+                    .setNumRows(10)
+                    .setNumFields(3)
+                    .build())
+        .hasMessage("CtrModelConfig needs setEmbeddingDim(d)");
+    assertThatThrownBy(
+            () ->
+                CtrModelConfig.builder()
+                    .setModel("finalmlp")
+                    .setNumRows(10)
+                    .setNumFields(3)
+                    .setEmbeddingDim(4)
+                    .optHeads(0)
+                    .build())
+        .hasMessageContaining("heads");
+    CtrModelConfig built =
+        CtrModelConfig.builder()
+            .setModel("dnn")
+            .setNumRows(10)
+            .setNumFields(3)
+            .setEmbeddingDim(4)
+            .build();
+    assertThat(built)
+        .isEqualTo(
+            new CtrModelConfig(
+                "dnn",
+                10,
+                3,
+                4,
+                List.of(400),
+                0f,
+                List.of(100),
+                0f,
+                false,
+                List.of(400),
+                List.of(),
+                List.of(),
+                1,
+                0f,
+                Map.of()));
+    CtrModelConfig frappe = CtrModelConfig.frappe("finalmlp", 5382);
+    assertThat(frappe.toBuilder().build()).isEqualTo(frappe);
+  }
+
+  @Test
   void jsonRoundTripKeepsEveryValue() {
     CtrModelConfig config = CtrModelConfig.frappe("finalmlp", 5382);
     String json = config.toJson();
@@ -21,7 +73,8 @@ class CtrModelConfigTest {
     assertThat(CtrModelConfig.fromJson(json)).isEqualTo(config);
     CtrModelConfig criteo = CtrModelConfig.criteoSized("dualmlp");
     assertThat(CtrModelConfig.fromJson(criteo.toJson())).isEqualTo(criteo);
-    CtrModelConfig withOptions = config.withOptions(Map.of("memory.slots", "16", "a", "b"));
+    CtrModelConfig withOptions =
+        config.toBuilder().optOptions(Map.of("memory.slots", "16", "a", "b")).build();
     assertThat(CtrModelConfig.fromJson(withOptions.toJson())).isEqualTo(withOptions);
   }
 
@@ -66,39 +119,29 @@ class CtrModelConfigTest {
   void invalidValuesAreNamed() {
     assertThatThrownBy(
             () ->
-                new CtrModelConfig(
-                    "finalmlp",
-                    10,
-                    3,
-                    4,
-                    List.of(8),
-                    1f,
-                    List.of(4),
-                    0f,
-                    false,
-                    List.of(),
-                    List.of(),
-                    List.of(),
-                    1,
-                    0f))
+                CtrModelConfig.builder()
+                    .setModel("finalmlp")
+                    .setNumRows(10)
+                    .setNumFields(3)
+                    .setEmbeddingDim(4)
+                    .optMlp1Units(List.of(8))
+                    .optMlp1Dropout(1f)
+                    .optMlp2Units(List.of(4))
+                    .optGateHiddenUnits(List.of())
+                    .build())
         .hasMessage("mlp1Dropout must be in [0, 1), got 1.0");
     assertThatThrownBy(
             () ->
-                new CtrModelConfig(
-                    "finalmlp",
-                    10,
-                    3,
-                    4,
-                    List.of(8),
-                    0f,
-                    List.of(4),
-                    0f,
-                    false,
-                    List.of(),
-                    List.of(3),
-                    List.of(),
-                    1,
-                    0f))
+                CtrModelConfig.builder()
+                    .setModel("finalmlp")
+                    .setNumRows(10)
+                    .setNumFields(3)
+                    .setEmbeddingDim(4)
+                    .optMlp1Units(List.of(8))
+                    .optMlp2Units(List.of(4))
+                    .optGateHiddenUnits(List.of())
+                    .optGate1ContextFields(List.of(3))
+                    .build())
         .hasMessage("gate1ContextFields must be field indices in [0, 3), got [3]");
   }
 

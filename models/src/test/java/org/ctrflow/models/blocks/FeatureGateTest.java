@@ -36,7 +36,7 @@ class FeatureGateTest {
     try (NDManager step = manager.newSubManager()) {
       FieldEmbedding embedding = embedding(step);
       FeatureGate gate = gate(step, List.of(1));
-      NDArray x = Fixtures.indices(step, 6, FIELDS, ROWS);
+      NDArray x = BlockFixtures.indices(step, 6, FIELDS, ROWS);
       NDArray gateValues = gateValues(embedding, gate, step, x);
       assertStrictlyBetweenZeroAndTwo(gateValues);
 
@@ -64,7 +64,7 @@ class FeatureGateTest {
       FieldEmbedding embedding = embedding(step);
       FeatureGate gate = gate(step, List.of());
       NDArray gateValues =
-          gateValues(embedding, gate, step, Fixtures.indices(step, 5, FIELDS, ROWS));
+          gateValues(embedding, gate, step, BlockFixtures.indices(step, 5, FIELDS, ROWS));
       assertStrictlyBetweenZeroAndTwo(gateValues);
       NDArray firstRow = gateValues.get("0:1, :");
       assertThat(gateValues.sub(firstRow).abs().max().getFloat())
@@ -96,8 +96,8 @@ class FeatureGateTest {
   /** The gate's factor 2·g, recovered as output / e (e is non-zero almost surely). */
   private static NDArray gateValues(
       FieldEmbedding embedding, FeatureGate gate, NDManager step, NDArray x) {
-    NDArray e = Fixtures.forward(embedding, step, false, x);
-    return Fixtures.forward(gate, step, false, e).div(e);
+    NDArray e = BlockFixtures.forward(embedding, step, false, x);
+    return BlockFixtures.forward(gate, step, false, e).div(e);
   }
 
   private static FieldEmbedding embedding(NDManager step) {

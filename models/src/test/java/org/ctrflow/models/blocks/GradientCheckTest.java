@@ -36,27 +36,25 @@ class GradientCheckTest {
     Engine.getInstance().setRandomSeed(11);
     // No dropout, so that training-mode forward passes are deterministic.
     CtrModelConfig config =
-        new CtrModelConfig(
-            model,
-            ROWS,
-            FIELDS,
-            3,
-            List.of(6),
-            0f,
-            List.of(4),
-            0f,
-            true,
-            List.of(5),
-            List.of(0),
-            List.of(),
-            2,
-            0.5f);
+        CtrModelConfig.builder()
+            .setModel(model)
+            .setNumRows(ROWS)
+            .setNumFields(FIELDS)
+            .setEmbeddingDim(3)
+            .optMlp1Units(List.of(6))
+            .optMlp2Units(List.of(4))
+            .optBatchNorm(true)
+            .optGateHiddenUnits(List.of(5))
+            .optGate1ContextFields(List.of(0))
+            .optHeads(2)
+            .optEmbeddingL2(0.5f)
+            .build();
     try (NDManager manager = NDManager.newBaseManager()) {
       // float64, so that finite differences resolve even the 1e-4-sized embeddings under BN.
       CtrModelBlock block = CtrModels.create(config);
       block.initialize(manager, DataType.FLOAT64, block.inputShape(1));
       CtrLoss loss = new CtrLoss(block);
-      NDArray x = Fixtures.indices(manager, BATCH, FIELDS, ROWS);
+      NDArray x = BlockFixtures.indices(manager, BATCH, FIELDS, ROWS);
       NDArray y =
           manager
               .randomInteger(0, 2, new Shape(BATCH, 1), DataType.INT32)
@@ -117,7 +115,7 @@ class GradientCheckTest {
   private static NDArray logits(CtrModelBlock block, NDManager step, NDArray x) {
     NDArray input = x.duplicate();
     input.attach(step);
-    return Fixtures.forward(block, step, true, input);
+    return BlockFixtures.forward(block, step, true, input);
   }
 
   private static int argMaxAbs(double[] values) {

@@ -19,7 +19,7 @@ class MaskDropoutTest {
   private static final Shape SHAPE = new Shape(500, 400);
 
   private static float[] trainForward(MaskDropout dropout, NDManager m, NDArray x) {
-    return Fixtures.forward(dropout, m, true, x).toFloatArray();
+    return BlockFixtures.forward(dropout, m, true, x).toFloatArray();
   }
 
   @Test
@@ -34,7 +34,7 @@ class MaskDropoutTest {
       }
       // 200,000 draws: the kept fraction's standard deviation is about 0.0011.
       assertThat(kept / (double) out.length).isCloseTo(0.6, within(0.006));
-      assertThat(Fixtures.forward(dropout, m, false, m.ones(SHAPE)).toFloatArray())
+      assertThat(BlockFixtures.forward(dropout, m, false, m.ones(SHAPE)).toFloatArray())
           .as("inference is the identity")
           .containsOnly(1f);
     }
@@ -48,7 +48,7 @@ class MaskDropoutTest {
       x.setRequiresGradient(true);
       NDArray y;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        y = Fixtures.forward(dropout, m, true, x);
+        y = BlockFixtures.forward(dropout, m, true, x);
         collector.backward(y.sum());
       }
       float[] out = y.toFloatArray();

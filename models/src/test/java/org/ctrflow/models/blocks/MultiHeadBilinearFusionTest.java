@@ -40,7 +40,7 @@ class MultiHeadBilinearFusionTest {
       NDArray o1 = step.create(new float[] {1f, 2f}, new Shape(1, 2));
       NDArray o2 = step.create(new float[] {3f, 4f}, new Shape(1, 2));
       // 0.5·1 - 1·2 + 0.25 + 2·3 + 0·4 + 1·0.1·3 + 2·(-0.2)·4 = 3.45
-      float logit = Fixtures.forward(fusion, step, false, o1, o2).getFloat(0, 0);
+      float logit = BlockFixtures.forward(fusion, step, false, o1, o2).getFloat(0, 0);
       assertThat(logit).isCloseTo(3.45f, within(1e-5f));
     }
   }
@@ -67,7 +67,7 @@ class MultiHeadBilinearFusionTest {
       set(fusion, "w2_weight", w2);
       set(fusion, "bilinear", w);
       float[] logits =
-          Fixtures.forward(
+          BlockFixtures.forward(
                   fusion,
                   step,
                   false,
@@ -106,21 +106,19 @@ class MultiHeadBilinearFusionTest {
             "heads (3) must divide both stream widths, got stream 1 width 400 and stream 2 width"
                 + " 100; valid head counts divide 100");
     CtrModelConfig frappeWith3Heads =
-        new CtrModelConfig(
-            "finalmlp",
-            100,
-            10,
-            10,
-            List.of(400),
-            0f,
-            List.of(100),
-            0f,
-            true,
-            List.of(400),
-            List.of(0),
-            List.of(1),
-            3,
-            0f);
+        CtrModelConfig.builder()
+            .setModel("finalmlp")
+            .setNumRows(100)
+            .setNumFields(10)
+            .setEmbeddingDim(10)
+            .optMlp1Units(List.of(400))
+            .optMlp2Units(List.of(100))
+            .optBatchNorm(true)
+            .optGateHiddenUnits(List.of(400))
+            .optGate1ContextFields(List.of(0))
+            .optGate2ContextFields(List.of(1))
+            .optHeads(3)
+            .build();
     assertThatThrownBy(() -> CtrModels.create(frappeWith3Heads))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("heads (3) must divide both stream widths");

@@ -32,8 +32,9 @@ class TrainingStepTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"finalmlp", "dualmlp", "dnn"})
   void gradientsReachEveryParameter(String model) {
-    // Fixtures.small gives FinalMLP one context gate and one bias gate: both kinds are trained.
-    CtrModelBlock block = CtrModels.create(Fixtures.small(model, ROWS, FIELDS, 4));
+    // BlockFixtures.small gives FinalMLP one context gate and one bias gate: both kinds are
+    // trained.
+    CtrModelBlock block = CtrModels.create(BlockFixtures.small(model, ROWS, FIELDS, 4));
     try (Model djlModel = Model.newInstance(model)) {
       djlModel.setBlock(block);
       DefaultTrainingConfig config =
@@ -49,7 +50,7 @@ class TrainingStepTest {
         trainable.forEach(p -> before.put(p.getKey(), p.getValue().getArray().duplicate()));
         before.values().forEach(a -> a.attach(step));
 
-        NDArray x = Fixtures.indices(step, BATCH, FIELDS, ROWS);
+        NDArray x = BlockFixtures.indices(step, BATCH, FIELDS, ROWS);
         NDArray y =
             step.randomInteger(0, 2, new Shape(BATCH, 1), DataType.INT32)
                 .toType(DataType.FLOAT32, false);

@@ -111,11 +111,12 @@ class FeatureSchemaCodecTest {
                 new DatasetLayout(
                     DatasetFormat.CSV,
                     List.of(),
-                    CsvOptions.defaults()
-                        .withLabelColumn("rating")
-                        .withLabelThreshold(4)
-                        .withTimeColumn("ts", TimeFormat.DATETIME)
-                        .withDelimiter(';')))
+                    CsvOptions.builder()
+                        .optLabelColumn("rating")
+                        .optLabelThreshold(4)
+                        .optTimeColumn("ts", TimeFormat.DATETIME)
+                        .optDelimiter(';')
+                        .build()))
             .build();
     String json = FeatureSchemaCodec.toPrettyJson(schema);
     FeatureSchema back = FeatureSchemaCodec.fromJson(json);

@@ -57,19 +57,7 @@ class DeltaChunksTest {
     ModelUpdate good = chunks.get(1);
     byte[] payload = good.payload();
     payload[17] ^= 0x40;
-    ModelUpdate corrupted =
-        new ModelUpdate(
-            good.modelName(),
-            good.version(),
-            good.kind(),
-            good.baseVersion(),
-            null,
-            good.sha256(),
-            good.sizeBytes(),
-            good.chunkIndex(),
-            good.chunkCount(),
-            payload,
-            good.publishedAt());
+    ModelUpdate corrupted = good.toBuilder().optPayload(payload).build();
     assertRejected(List.of(chunks.get(0), corrupted, chunks.get(2)), Reason.CHECKSUM_MISMATCH)
         .hasMessageStartingWith("checksum mismatch in reassembled delta: SHA-256 is ");
   }

@@ -245,15 +245,16 @@ class ModelDeltaTest {
   @ValueSource(strings = {"finalmlp", "ftrl", "fm"})
   void aDeltaCarriesTheTouchedRowsOfEveryRowTable(String model) throws Exception {
     CtrModelConfig config =
-        SnapshotFixtures.small(model, 6000, 4)
-            .withOptions(
+        SnapshotFixtures.small(model, 6000, 4).toBuilder()
+            .optOptions(
                 model.equals("finalmlp")
                     ? java.util.Map.of(
                         "wide.linear", "true",
                         "wide.crosses", "all",
                         "wide.cross-rows", "5003",
                         "wide.factors", "3")
-                    : java.util.Map.of("wide.cross-rows", "5003"));
+                    : java.util.Map.of("wide.cross-rows", "5003"))
+            .build();
     ModelInfo v1 = new ModelInfo(model, 1, 1_000L);
     ModelInfo v2 = new ModelInfo(model, 2, 2_000L);
     try (NDManager scope = manager.newSubManager();

@@ -160,18 +160,15 @@ class ModelUpdateFollowerTest {
   void aSnapshotThatDiffersFromItsAnnouncementIsRejected() throws Exception {
     ModelUpdate good = snapshot(1);
     ModelUpdate wrongSha =
-        new ModelUpdate(
-            "finalmlp",
-            1,
-            ModelUpdate.Kind.SNAPSHOT,
-            0,
-            good.location(),
-            "0".repeat(64),
-            good.sizeBytes(),
-            0,
-            1,
-            null,
-            good.publishedAt());
+        ModelUpdate.builder()
+            .setModelName("finalmlp")
+            .setVersion(1)
+            .setKind(ModelUpdate.Kind.SNAPSHOT)
+            .setSha256("0".repeat(64))
+            .setSizeBytes(good.sizeBytes())
+            .setPublishedAt(good.publishedAt())
+            .optLocation(good.location())
+            .build();
     assertThat(rejected(follower.accept(wrongSha), Rejection.CHECKSUM).message())
         .contains("announced " + good.sizeBytes() + " bytes and " + "0".repeat(64));
     assertThat(follower.current()).isEmpty();
@@ -294,50 +291,46 @@ class ModelUpdateFollowerTest {
   void deltaChunksClaimingMoreThanTheFollowerHoldsAreRejectedAtTheFirst() throws Exception {
     updated(follower.accept(snapshot(1)));
     ModelUpdate billions =
-        new ModelUpdate(
-            "finalmlp",
-            2,
-            ModelUpdate.Kind.DELTA,
-            1,
-            null,
-            "ab".repeat(32),
-            (long) Integer.MAX_VALUE * ModelUpdate.MAX_CHUNK_BYTES,
-            0,
-            Integer.MAX_VALUE,
-            new byte[ModelUpdate.MAX_CHUNK_BYTES],
-            5);
+        ModelUpdate.builder()
+            .setModelName("finalmlp")
+            .setVersion(2)
+            .setKind(ModelUpdate.Kind.DELTA)
+            .setSha256("ab".repeat(32))
+            .setSizeBytes((long) Integer.MAX_VALUE * ModelUpdate.MAX_CHUNK_BYTES)
+            .setPublishedAt(5)
+            .optBaseVersion(1)
+            .optChunkCount(Integer.MAX_VALUE)
+            .optPayload(new byte[ModelUpdate.MAX_CHUNK_BYTES])
+            .build();
     assertThat(rejected(follower.accept(billions), Rejection.TOO_LARGE).message())
         .contains("more than the " + ModelUpdateFollower.DEFAULT_MAX_DELTA_BYTES);
     assertThat(follower.state().pendingChunks()).isEmpty();
 
     ModelUpdate miscounted =
-        new ModelUpdate(
-            "finalmlp",
-            2,
-            ModelUpdate.Kind.DELTA,
-            1,
-            null,
-            "ab".repeat(32),
-            10,
-            0,
-            1_000,
-            new byte[10],
-            5);
+        ModelUpdate.builder()
+            .setModelName("finalmlp")
+            .setVersion(2)
+            .setKind(ModelUpdate.Kind.DELTA)
+            .setSha256("ab".repeat(32))
+            .setSizeBytes(10)
+            .setPublishedAt(5)
+            .optBaseVersion(1)
+            .optChunkCount(1_000)
+            .optPayload(new byte[10])
+            .build();
     assertThat(rejected(follower.accept(miscounted), Rejection.INCOMPLETE).message())
         .contains("a delta of 10 bytes comes in 1 chunks");
     ModelUpdate padded =
-        new ModelUpdate(
-            "finalmlp",
-            2,
-            ModelUpdate.Kind.DELTA,
-            1,
-            null,
-            "ab".repeat(32),
-            10,
-            0,
-            1,
-            new byte[11],
-            5);
+        ModelUpdate.builder()
+            .setModelName("finalmlp")
+            .setVersion(2)
+            .setKind(ModelUpdate.Kind.DELTA)
+            .setSha256("ab".repeat(32))
+            .setSizeBytes(10)
+            .setPublishedAt(5)
+            .optBaseVersion(1)
+            .optPayload(new byte[11])
+            .build();
     assertThat(rejected(follower.accept(padded), Rejection.INCOMPLETE).message())
         .contains("carries 11 bytes");
     assertThat(follower.state().pendingChunks()).isEmpty();
@@ -453,18 +446,7 @@ class ModelUpdateFollowerTest {
   private static ModelUpdate flipped(ModelUpdate c) {
     byte[] payload = c.payload();
     payload[payload.length / 2] ^= 0x10;
-    return new ModelUpdate(
-        c.modelName(),
-        c.version(),
-        c.kind(),
-        c.baseVersion(),
-        null,
-        c.sha256(),
-        c.sizeBytes(),
-        c.chunkIndex(),
-        c.chunkCount(),
-        payload,
-        c.publishedAt());
+    return c.toBuilder().optPayload(payload).build();
   }
 
   private Updated updated(Outcome outcome) {

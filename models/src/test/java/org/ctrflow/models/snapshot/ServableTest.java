@@ -155,21 +155,20 @@ class ServableTest {
       }
       CtrModelBlock plain =
           SnapshotFixtures.trained(
-              new CtrModelConfig(
-                  "finalmlp",
-                  FRAPPE.totalRows(),
-                  10,
-                  4,
-                  List.of(8, 6),
-                  0f,
-                  List.of(4),
-                  0f,
-                  true,
-                  List.of(5),
-                  List.of(0),
-                  List.of(1),
-                  2,
-                  0.01f),
+              CtrModelConfig.builder()
+                  .setModel("finalmlp")
+                  .setNumRows(FRAPPE.totalRows())
+                  .setNumFields(10)
+                  .setEmbeddingDim(4)
+                  .optMlp1Units(List.of(8, 6))
+                  .optMlp2Units(List.of(4))
+                  .optBatchNorm(true)
+                  .optGateHiddenUnits(List.of(5))
+                  .optGate1ContextFields(List.of(0))
+                  .optGate2ContextFields(List.of(1))
+                  .optHeads(2)
+                  .optEmbeddingL2(0.01f)
+                  .build(),
               scope);
       try (Servable servable = Servable.load(ModelSnapshot.write(V1, FRAPPE, plain))) {
         double expected = servable.score(rows).probability(1);

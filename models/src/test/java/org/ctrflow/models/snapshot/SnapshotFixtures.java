@@ -28,21 +28,22 @@ final class SnapshotFixtures {
 
   /** A small model over Frappe's 10 fields: batch norm, gates on user and item, 2 heads. */
   static CtrModelConfig small(String model, long rows, int dim) {
-    return new CtrModelConfig(
-        model,
-        rows,
-        10,
-        dim,
-        List.of(8, 6),
-        0.1f,
-        List.of(4),
-        0.1f,
-        true,
-        List.of(5),
-        List.of(0),
-        List.of(1),
-        2,
-        0.01f);
+    return CtrModelConfig.builder()
+        .setModel(model)
+        .setNumRows(rows)
+        .setNumFields(10)
+        .setEmbeddingDim(dim)
+        .optMlp1Units(List.of(8, 6))
+        .optMlp1Dropout(0.1f)
+        .optMlp2Units(List.of(4))
+        .optMlp2Dropout(0.1f)
+        .optBatchNorm(true)
+        .optGateHiddenUnits(List.of(5))
+        .optGate1ContextFields(List.of(0))
+        .optGate2ContextFields(List.of(1))
+        .optHeads(2)
+        .optEmbeddingL2(0.01f)
+        .build();
   }
 
   /**

@@ -30,21 +30,18 @@ class OnlineTrainerTest {
 
   /** Dropout 0, so that two forwards of one batch agree exactly. */
   static CtrModelConfig model(String name) {
-    return new CtrModelConfig(
-        name,
-        ROWS,
-        FIELDS,
-        4,
-        List.of(8),
-        0f,
-        List.of(4),
-        0f,
-        true,
-        List.of(6),
-        List.of(0),
-        List.of(),
-        2,
-        0f);
+    return CtrModelConfig.builder()
+        .setModel(name)
+        .setNumRows(ROWS)
+        .setNumFields(FIELDS)
+        .setEmbeddingDim(4)
+        .optMlp1Units(List.of(8))
+        .optMlp2Units(List.of(4))
+        .optBatchNorm(true)
+        .optGateHiddenUnits(List.of(6))
+        .optGate1ContextFields(List.of(0))
+        .optHeads(2)
+        .build();
   }
 
   /** Lazy Adam rows and no replay: the step the tests below compute by hand. */

@@ -19,22 +19,18 @@ class SequentialLearnerTest {
   private static final int FIELDS = 4;
 
   static CtrModelConfig config(String model, Map<String, String> options) {
-    return new CtrModelConfig(
-        model,
-        ROWS,
-        FIELDS,
-        4,
-        List.of(8),
-        0f,
-        List.of(4),
-        0f,
-        false,
-        List.of(6),
-        List.of(0),
-        List.of(),
-        2,
-        0f,
-        options);
+    return CtrModelConfig.builder()
+        .setModel(model)
+        .setNumRows(ROWS)
+        .setNumFields(FIELDS)
+        .setEmbeddingDim(4)
+        .optMlp1Units(List.of(8))
+        .optMlp2Units(List.of(4))
+        .optGateHiddenUnits(List.of(6))
+        .optGate1ContextFields(List.of(0))
+        .optHeads(2)
+        .optOptions(options)
+        .build();
   }
 
   private static long[] rows(Random random, int batch) {

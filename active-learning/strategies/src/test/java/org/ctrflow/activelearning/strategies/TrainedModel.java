@@ -31,21 +31,21 @@ final class TrainedModel {
   /** A trained Servable; dropout 0 gives a model whose passes are all equal. */
   static Servable servable(float dropout) throws Exception {
     CtrModelConfig config =
-        new CtrModelConfig(
-            "finalmlp",
-            FRAPPE.totalRows(),
-            FRAPPE.fieldCount(),
-            4,
-            List.of(16),
-            dropout,
-            List.of(8),
-            dropout,
-            true,
-            List.of(8),
-            List.of(0),
-            List.of(1),
-            2,
-            0f);
+        CtrModelConfig.builder()
+            .setModel("finalmlp")
+            .setNumRows(FRAPPE.totalRows())
+            .setNumFields(FRAPPE.fieldCount())
+            .setEmbeddingDim(4)
+            .optMlp1Units(List.of(16))
+            .optMlp1Dropout(dropout)
+            .optMlp2Units(List.of(8))
+            .optMlp2Dropout(dropout)
+            .optBatchNorm(true)
+            .optGateHiddenUnits(List.of(8))
+            .optGate1ContextFields(List.of(0))
+            .optGate2ContextFields(List.of(1))
+            .optHeads(2)
+            .build();
     TrainerConfig training =
         TrainerConfig.builder().batchSize(64).learningRate(3e-3f).seed(5).build();
     try (OnlineTrainer trainer = new OnlineTrainer(config, training)) {

@@ -21,7 +21,7 @@ import org.ctrflow.models.snapshot.Servable;
  * the labeling budget with a known query probability, and the {@link DiversityGuard} (when on)
  * keeps near duplicates of samples already queued out. Flink-free; one per scoring instance.
  */
-final class RequestScorer {
+final class SelectingScorer {
 
   /** A prediction, and the label request when the sample was selected (else null). */
   record Scored(Prediction prediction, LabelRequest labelRequest) {}
@@ -35,7 +35,7 @@ final class RequestScorer {
   /**
    * @param guard null when the diversity guard is off
    */
-  RequestScorer(ScoringConfig config, BudgetedSelector selector, DiversityGuard guard) {
+  SelectingScorer(ScoringConfig config, BudgetedSelector selector, DiversityGuard guard) {
     this.config = config;
     this.selector = selector;
     this.guard = guard;

@@ -7,32 +7,28 @@ import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.training.TrainerConfig;
 
 /** Small memory-model configs and random batches for the tests. */
-final class Fixtures {
+final class MemoryFixtures {
 
   static final int ROWS = 60;
   static final int FIELDS = 4;
   static final int BATCH = 32;
 
-  private Fixtures() {}
+  private MemoryFixtures() {}
 
   /** Dropout 0 and no batch norm, so two forwards of one batch agree exactly. */
   static CtrModelConfig small(String model, Map<String, String> options) {
-    return new CtrModelConfig(
-        model,
-        ROWS,
-        FIELDS,
-        4,
-        List.of(8),
-        0f,
-        List.of(8),
-        0f,
-        false,
-        List.of(6),
-        List.of(0),
-        List.of(),
-        2,
-        0f,
-        options);
+    return CtrModelConfig.builder()
+        .setModel(model)
+        .setNumRows(ROWS)
+        .setNumFields(FIELDS)
+        .setEmbeddingDim(4)
+        .optMlp1Units(List.of(8))
+        .optMlp2Units(List.of(8))
+        .optGateHiddenUnits(List.of(6))
+        .optGate1ContextFields(List.of(0))
+        .optHeads(2)
+        .optOptions(options)
+        .build();
   }
 
   static Map<String, String> smallMemory() {

@@ -9,4 +9,4 @@ import java.util.List;
  * @param fields the record's fields, unquoted
  * @param problem why the record could not be split (an unterminated quote), or {@code null}
  */
-record RawRecord(long lineNumber, List<String> fields, String problem) {}
+record SplitRecord(long lineNumber, List<String> fields, String problem) {}

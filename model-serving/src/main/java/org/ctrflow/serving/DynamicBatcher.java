@@ -25,7 +25,7 @@ import org.ctrflow.models.snapshot.Scores;
  * wait: the next gets a 429. A pass that fails, with any exception or error, fails only its own
  * requests: the batcher goes on.
  */
-final class RequestScorer implements AutoCloseable {
+final class DynamicBatcher implements AutoCloseable {
 
   /** How long a close waits for the batcher's pass in progress. */
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
@@ -44,7 +44,7 @@ final class RequestScorer implements AutoCloseable {
   private final Supervisor.Supervised worker;
   private volatile boolean running = true;
 
-  RequestScorer(String model, ServingConfig config, ServingMetrics metrics, Supervisor workers) {
+  DynamicBatcher(String model, ServingConfig config, ServingMetrics metrics, Supervisor workers) {
     this.model = model;
     this.batching = config.get(ServingConfig.BATCHING);
     this.maxRows = config.get(ServingConfig.MAX_BATCH_ROWS);

@@ -6,14 +6,15 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Keeps every Kafka record, with its coordinates, for {@link EventParser} to judge. */
-public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
+public final class RawKafkaRecordDeserializer
+    implements KafkaRecordDeserializationSchema<RawKafkaRecord> {
 
   private static final long serialVersionUID = 1L;
 
   @Override
-  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
+  public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawKafkaRecord> out) {
     out.collect(
-        new RawRecord(
+        new RawKafkaRecord(
             record.topic(),
             record.partition(),
             record.offset(),
@@ -22,7 +23,7 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
   }
 
   @Override
-  public TypeInformation<RawRecord> getProducedType() {
-    return TypeInformation.of(RawRecord.class);
+  public TypeInformation<RawKafkaRecord> getProducedType() {
+    return TypeInformation.of(RawKafkaRecord.class);
   }
 }

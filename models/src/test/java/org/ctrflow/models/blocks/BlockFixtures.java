@@ -10,27 +10,27 @@ import ai.djl.training.ParameterStore;
 import java.util.List;
 
 /** Small configurations and inputs shared by the block tests. */
-final class Fixtures {
+final class BlockFixtures {
 
-  private Fixtures() {}
+  private BlockFixtures() {}
 
   /** A small model: streams end at widths 6 and 4 (2 heads), gate 1 on field 0, gate 2 on bias. */
   static CtrModelConfig small(String model, long rows, int fields, int dim) {
-    return new CtrModelConfig(
-        model,
-        rows,
-        fields,
-        dim,
-        List.of(8, 6),
-        0.1f,
-        List.of(4),
-        0.1f,
-        true,
-        List.of(5),
-        List.of(0),
-        List.of(),
-        2,
-        0.01f);
+    return CtrModelConfig.builder()
+        .setModel(model)
+        .setNumRows(rows)
+        .setNumFields(fields)
+        .setEmbeddingDim(dim)
+        .optMlp1Units(List.of(8, 6))
+        .optMlp1Dropout(0.1f)
+        .optMlp2Units(List.of(4))
+        .optMlp2Dropout(0.1f)
+        .optBatchNorm(true)
+        .optGateHiddenUnits(List.of(5))
+        .optGate1ContextFields(List.of(0))
+        .optHeads(2)
+        .optEmbeddingL2(0.01f)
+        .build();
   }
 
   /** Row indices (B, F), int64, uniform in [0, rows). */

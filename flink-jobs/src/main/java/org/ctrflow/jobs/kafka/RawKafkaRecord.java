@@ -10,4 +10,5 @@ package org.ctrflow.jobs.kafka;
  * @param timestamp the record's Kafka timestamp, epoch milliseconds
  * @param value the value bytes, possibly {@code null} (a tombstone)
  */
-public record RawRecord(String topic, int partition, long offset, long timestamp, byte[] value) {}
+public record RawKafkaRecord(
+    String topic, int partition, long offset, long timestamp, byte[] value) {}
