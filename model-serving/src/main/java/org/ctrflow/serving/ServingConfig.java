@@ -161,7 +161,7 @@ public final class ServingConfig {
   }
 
   public static ServingConfig defaults() {
-    return new ServingConfig(Settings.defaults(KEYS, "server"));
+    return new ServingConfig(Settings.defaults(KEYS, "server setting"));
   }
 
   /**
@@ -170,7 +170,7 @@ public final class ServingConfig {
    * @throws IllegalArgumentException for an unknown key (listing the known ones) or a bad value
    */
   public static ServingConfig of(Map<String, String> settings) {
-    return new ServingConfig(Settings.of(settings, KEYS, "server"));
+    return new ServingConfig(Settings.of(settings, KEYS, "server setting"));
   }
 
   /** A copy with {@code name} set from its text form. */

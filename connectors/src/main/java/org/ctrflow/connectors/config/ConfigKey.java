@@ -83,7 +83,9 @@ public final class ConfigKey<T> {
   private static IllegalArgumentException invalid(
       String name, String accepted, String text, RuntimeException cause) {
     String why =
-        cause instanceof IllegalArgumentException && cause.getMessage() != null
+        cause instanceof IllegalArgumentException
+                && !(cause instanceof NumberFormatException)
+                && cause.getMessage() != null
             ? " (" + cause.getMessage() + ")"
             : "";
     return new IllegalArgumentException(
@@ -143,13 +145,8 @@ public final class ConfigKey<T> {
         Boolean.class,
         Boolean.toString(defaultValue),
         "true or false",
-        s -> {
-          if (!s.equals("true") && !s.equals("false")) {
-            throw new IllegalArgumentException("not true or false");
-          }
-          return Boolean.valueOf(s);
-        },
-        v -> true,
+        s -> s.equals("true") || s.equals("false") ? Boolean.valueOf(s) : null,
+        v -> v != null,
         description);
   }
 

@@ -26,7 +26,7 @@ public final class Settings {
   /**
    * Every key at its default.
    *
-   * @param what whose settings these are, for messages, e.g. "memory-network"
+   * @param what what one setting is called in messages, e.g. "memory-network option"
    */
   public static Settings defaults(List<ConfigKey<?>> keys, String what) {
     return new Settings(List.copyOf(keys), what, Map.of());
@@ -65,7 +65,7 @@ public final class Settings {
                             .orElse(
                                 "unknown "
                                     + what
-                                    + " setting '"
+                                    + " '"
                                     + name
                                     + "'; known: "
                                     + keys.stream()
@@ -77,7 +77,7 @@ public final class Settings {
   /** A copy with {@code key} set to {@code value}. */
   public <T> Settings with(ConfigKey<T> key, T value) {
     if (!keys.contains(key)) {
-      throw new IllegalArgumentException(key.name() + " is not a " + what + " setting");
+      throw new IllegalArgumentException(key.name() + " is not a " + what);
     }
     return put(key, value);
   }
@@ -92,7 +92,7 @@ public final class Settings {
   @SuppressWarnings("unchecked")
   public <T> T get(ConfigKey<T> key) {
     if (!keys.contains(key)) {
-      throw new IllegalArgumentException(key.name() + " is not a " + what + " setting");
+      throw new IllegalArgumentException(key.name() + " is not a " + what);
     }
     return values.containsKey(key) ? (T) values.get(key) : key.defaultValue();
   }

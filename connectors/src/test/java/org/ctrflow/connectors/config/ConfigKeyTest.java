@@ -18,7 +18,7 @@ class ConfigKeyTest {
 
   @Test
   void aSettingNotGivenTakesItsDefaultAndAGivenOneIsParsed() {
-    Settings settings = Settings.of(Map.of("poll", "2 s"), KEYS, "test");
+    Settings settings = Settings.of(Map.of("poll", "2 s"), KEYS, "test setting");
     assertThat(settings.get(SLOTS)).isEqualTo(32);
     assertThat(settings.get(POLL)).isEqualTo(Duration.ofSeconds(2));
     assertThat(settings.with(SLOTS, 8).get(SLOTS)).isEqualTo(8);
@@ -27,22 +27,22 @@ class ConfigKeyTest {
 
   @Test
   void aBadValueNamesTheKeyAndWhatIsAccepted() {
-    assertThatThrownBy(() -> Settings.of(Map.of("slots", "65"), KEYS, "test"))
+    assertThatThrownBy(() -> Settings.of(Map.of("slots", "65"), KEYS, "test setting"))
         .hasMessage("slots must be an integer from 1 to 64, was '65'");
-    assertThatThrownBy(() -> Settings.of(Map.of("slots", "x"), KEYS, "test"))
+    assertThatThrownBy(() -> Settings.of(Map.of("slots", "x"), KEYS, "test setting"))
         .hasMessageContaining("slots must be an integer from 1 to 64");
-    assertThatThrownBy(() -> Settings.of(Map.of("poll", "PT1S"), KEYS, "test"))
+    assertThatThrownBy(() -> Settings.of(Map.of("poll", "PT1S"), KEYS, "test setting"))
         .hasMessageContaining("poll: ")
         .hasMessageContaining("write 1 s");
-    assertThatThrownBy(() -> Settings.of(Map.of("poll", "1 min"), KEYS, "test"))
+    assertThatThrownBy(() -> Settings.of(Map.of("poll", "1 min"), KEYS, "test setting"))
         .hasMessageContaining("poll must be from 1 ms to 10 s");
   }
 
   @Test
   void anUnknownNameListsTheKnownOnesAndAnOldNameShowsTheNewForm() {
-    assertThatThrownBy(() -> Settings.of(Map.of("slot", "3"), KEYS, "test"))
+    assertThatThrownBy(() -> Settings.of(Map.of("slot", "3"), KEYS, "test setting"))
         .hasMessage("unknown test setting 'slot'; known: slots, poll");
-    assertThatThrownBy(() -> Settings.of(Map.of("refresh-poll-ms", "50"), KEYS, "test"))
+    assertThatThrownBy(() -> Settings.of(Map.of("refresh-poll-ms", "50"), KEYS, "test setting"))
         .hasMessage("refresh-poll-ms was replaced by refresh-poll; write refresh-poll=50ms");
   }
 
