@@ -194,6 +194,34 @@ public final class ConfigKey<T> {
         description);
   }
 
+  /** A file or directory; null default: none unless given. */
+  public static ConfigKey<java.nio.file.Path> path(String name, String description) {
+    return of(
+        name,
+        java.nio.file.Path.class,
+        null,
+        "a path",
+        java.nio.file.Path::of,
+        p -> true,
+        description);
+  }
+
+  /** Comma-separated texts; an empty text is the empty list. */
+  @SuppressWarnings("unchecked")
+  public static ConfigKey<List<String>> list(String name, String defaultValue, String description) {
+    return of(
+        name,
+        (Class<List<String>>) (Class<?>) List.class,
+        defaultValue,
+        "a comma-separated list",
+        s ->
+            s.isEmpty()
+                ? List.of()
+                : Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList(),
+        l -> true,
+        description);
+  }
+
   /** A duration in [min, max], written in {@link Durations}' syntax. */
   public static ConfigKey<Duration> duration(
       String name, Duration defaultValue, Duration min, Duration max, String description) {
