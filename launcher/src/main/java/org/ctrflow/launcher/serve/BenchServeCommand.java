@@ -70,7 +70,7 @@ public final class BenchServeCommand implements Callable<Integer> {
       description = "Unmeasured time first (default: ${DEFAULT-VALUE}).")
   Duration warmup;
 
-  @Option(names = "--port", description = "Server port (default: 18080).")
+  @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
   int port = 18080;
 
   @Override
