@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import org.ctrflow.connectors.config.RenamedOptions;
 import org.ctrflow.launcher.cluster.ClusterCommand;
 import org.ctrflow.launcher.demo.DemoCommand;
 import org.ctrflow.launcher.generate.GenerateCommand;
@@ -55,7 +56,21 @@ public final class CtrflowCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(run(commandLine(), args));
+  }
+
+  /**
+   * Executes {@code args}, refusing first an option renamed when its unit moved into its value
+   * (picocli would call it unknown without saying what replaced it).
+   */
+  public static int run(CommandLine cli, String... args) {
+    try {
+      RenamedOptions.check(args);
+    } catch (IllegalArgumentException e) {
+      cli.getErr().println(e.getMessage());
+      return CommandLine.ExitCode.USAGE;
+    }
+    return cli.execute(args);
   }
 
   /**

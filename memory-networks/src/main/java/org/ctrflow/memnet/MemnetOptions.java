@@ -3,7 +3,8 @@ package org.ctrflow.memnet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.ctrflow.models.blocks.ModelOptions;
+import org.ctrflow.connectors.config.ConfigKey;
+import org.ctrflow.connectors.config.Settings;
 
 /**
  * The memory models' settings, read from {@link org.ctrflow.models.blocks.CtrModelConfig#options()}
@@ -58,55 +59,100 @@ public record MemnetOptions(
     boolean fastRead,
     boolean fastWrite) {
 
-  public static final List<ModelOptions.Key> KEYS =
+  public static final ConfigKey<Integer> SLOTS =
+      ConfigKey.integer("memory.slots", 32, 1, Integer.MAX_VALUE, "L, memory slots.");
+  public static final ConfigKey<Integer> WIDTH =
+      ConfigKey.integer(
+          "memory.width", 32, 1, Integer.MAX_VALUE, "K, width of a slot, of q and of h.");
+  public static final ConfigKey<Float> TEMPERATURE =
+      ConfigKey.number(
+          "memory.temperature",
+          "1.0",
+          "a positive number",
+          v -> v > 0,
+          "τ of the addressing softmax.");
+  public static final ConfigKey<Integer> TOP_K =
+      ConfigKey.integer(
+          "memory.top-k",
+          0,
+          0,
+          Integer.MAX_VALUE,
+          "Address only the k best-matching slots, k <= memory.slots; 0 = all slots.");
+  public static final ConfigKey<List<Integer>> CONTROLLER_UNITS =
+      ConfigKey.widths("controller.units", "128", "Hidden widths of f_r and f_w.");
+  public static final ConfigKey<Boolean> CONTROLLER_NORM =
+      ConfigKey.flag(
+          "controller.norm", false, "Normalise q and h per example to zero mean, unit variance.");
+  public static final ConfigKey<List<Integer>> SG_UNITS =
+      ConfigKey.widths("sg.units", "64", "Hidden widths of the synthetic-gradient modules.");
+  public static final ConfigKey<Boolean> SG_LABEL =
+      ConfigKey.flag("sg.label", true, "S_φ is conditioned on the label.");
+  public static final ConfigKey<Float> SG_LR =
+      ConfigKey.number(
+          "sg.lr", "0.001", "a positive number", v -> v > 0, "S_φ's own Adam step size.");
+  public static final ConfigKey<Integer> SG_STEPS =
+      ConfigKey.integer(
+          "sg.steps", 2, 1, Integer.MAX_VALUE, "S_φ's fitting steps per fitted part.");
+  public static final ConfigKey<Boolean> FAST =
+      ConfigKey.flag("fast.enabled", false, "Fast learning of the controllers.");
+  public static final ConfigKey<String> FAST_MODE =
+      ConfigKey.choice(
+          "fast.mode",
+          "synthetic",
+          List.of("synthetic", "oracle"),
+          "Direction of a fast step: S_φ's (synthetic) or the true gradient (oracle).");
+  public static final ConfigKey<Float> FAST_LR =
+      ConfigKey.number(
+          "fast.lr", "0.1", "a number >= 0", v -> v >= 0, "η_fast, the fast step's rate.");
+  public static final ConfigKey<Float> FAST_BOUND =
+      ConfigKey.number(
+          "fast.bound",
+          "0.03",
+          "a positive number",
+          v -> v > 0,
+          "Largest RMS change of the controller output per fast step, relative to its RMS.");
+  public static final ConfigKey<Float> FAST_DECAY =
+      ConfigKey.number(
+          "fast.decay",
+          "0.5",
+          "a number from 0 to 1",
+          v -> v >= 0 && v <= 1,
+          "Fraction of the fast weights kept after each slow step (0 resets them).");
+  public static final ConfigKey<Boolean> FAST_GUARD =
+      ConfigKey.flag(
+          "fast.guard",
+          false,
+          "Keep a fast step only if it lowers the loss of the part's held-out half.");
+  public static final ConfigKey<Integer> FAST_BATCH =
+      ConfigKey.integer("fast.batch", 64, 1, Integer.MAX_VALUE, "Examples per fast update.");
+  public static final ConfigKey<Set<String>> FAST_CONTROLLERS =
+      ConfigKey.subset(
+          "fast.controllers",
+          "read",
+          List.of("read", "write"),
+          "Controllers the fast path updates.");
+
+  /** Every key, in documentation order. */
+  public static final List<ConfigKey<?>> KEYS =
       List.of(
-          new ModelOptions.Key("memory.slots", "32", "L, memory slots (positive integer)"),
-          new ModelOptions.Key(
-              "memory.width", "32", "K, width of a slot, of q and of h (positive integer)"),
-          new ModelOptions.Key(
-              "memory.temperature", "1.0", "τ of the addressing softmax (positive number)"),
-          new ModelOptions.Key(
-              "memory.top-k",
-              "0",
-              "address only the k best-matching slots, 1 <= k <= memory.slots; 0 = all slots"),
-          new ModelOptions.Key(
-              "controller.units", "128", "hidden widths of f_r and f_w, e.g. 128 or 256,128"),
-          new ModelOptions.Key(
-              "controller.norm",
-              "false",
-              "normalise q and h per example to zero mean and unit variance (true or false)"),
-          new ModelOptions.Key(
-              "sg.units", "64", "hidden widths of the synthetic-gradient modules, e.g. 64"),
-          new ModelOptions.Key(
-              "sg.label", "true", "S_φ is conditioned on the label (true or false)"),
-          new ModelOptions.Key("sg.lr", "0.001", "S_φ's own Adam step size (positive number)"),
-          new ModelOptions.Key(
-              "sg.steps", "2", "S_φ's fitting steps per fitted part (positive integer)"),
-          new ModelOptions.Key(
-              "fast.enabled", "false", "fast learning of the controllers (true or false)"),
-          new ModelOptions.Key(
-              "fast.mode",
-              "synthetic",
-              "direction of a fast step: synthetic (S_φ's) or oracle (the true gradient)"),
-          new ModelOptions.Key("fast.lr", "0.1", "η_fast, the fast step's rate (number >= 0)"),
-          new ModelOptions.Key(
-              "fast.bound",
-              "0.03",
-              "largest RMS change of the controller output per fast step, relative to its RMS"
-                  + " (positive number)"),
-          new ModelOptions.Key(
-              "fast.decay",
-              "0.5",
-              "fraction of the fast weights kept after each slow step, 0 <= x <= 1 (0 resets)"),
-          new ModelOptions.Key(
-              "fast.guard",
-              "false",
-              "keep a fast step only if it lowers the loss of the part's held-out half"),
-          new ModelOptions.Key("fast.batch", "64", "examples per fast update (positive integer)"),
-          new ModelOptions.Key(
-              "fast.controllers",
-              "read",
-              "controllers the fast path updates: read, write or read,write"));
+          SLOTS,
+          WIDTH,
+          TEMPERATURE,
+          TOP_K,
+          CONTROLLER_UNITS,
+          CONTROLLER_NORM,
+          SG_UNITS,
+          SG_LABEL,
+          SG_LR,
+          SG_STEPS,
+          FAST,
+          FAST_MODE,
+          FAST_LR,
+          FAST_BOUND,
+          FAST_DECAY,
+          FAST_GUARD,
+          FAST_BATCH,
+          FAST_CONTROLLERS);
 
   /** Every key at its default. */
   public static MemnetOptions defaults() {
@@ -117,33 +163,36 @@ public record MemnetOptions(
    * @throws IllegalArgumentException for an unknown key or an invalid value
    */
   public static MemnetOptions parse(Map<String, String> options) {
-    ModelOptions o = ModelOptions.parse(options, KEYS, "memory-network");
-    Set<String> controllers = o.subset("fast.controllers", List.of("read", "write"));
-    int slots = o.positive("memory.slots");
-    int topK =
-        o.parsed(
-            "memory.top-k",
-            Integer::parseInt,
-            k -> k >= 0 && k <= slots,
-            "0 (all slots) or an integer from 1 to memory.slots (" + slots + "), such as 4");
+    Settings o = Settings.of(options, KEYS, "memory-network option");
+    Set<String> controllers = o.get(FAST_CONTROLLERS);
+    int slots = o.get(SLOTS);
+    int topK = o.get(TOP_K);
+    if (topK > slots) {
+      throw new IllegalArgumentException(
+          "memory.top-k must be 0 (all slots) or an integer from 1 to memory.slots ("
+              + slots
+              + "), was '"
+              + topK
+              + "'");
+    }
     return new MemnetOptions(
         slots,
-        o.positive("memory.width"),
-        o.number("memory.temperature", v -> v > 0, "a positive number such as 1.0"),
+        o.get(WIDTH),
+        o.get(TEMPERATURE),
         topK,
-        o.units("controller.units"),
-        o.bool("controller.norm"),
-        o.units("sg.units"),
-        o.bool("sg.label"),
-        o.number("sg.lr", v -> v > 0, "a positive number such as 0.001"),
-        o.positive("sg.steps"),
-        o.bool("fast.enabled"),
-        o.choice("fast.mode", List.of("synthetic", "oracle")),
-        o.number("fast.lr", v -> v >= 0, "a number >= 0 such as 0.1"),
-        o.number("fast.bound", v -> v > 0, "a positive number such as 0.03"),
-        o.number("fast.decay", v -> v >= 0 && v <= 1, "a number from 0 to 1 such as 0.5"),
-        o.bool("fast.guard"),
-        o.positive("fast.batch"),
+        o.get(CONTROLLER_UNITS),
+        o.get(CONTROLLER_NORM),
+        o.get(SG_UNITS),
+        o.get(SG_LABEL),
+        o.get(SG_LR),
+        o.get(SG_STEPS),
+        o.get(FAST),
+        o.get(FAST_MODE),
+        o.get(FAST_LR),
+        o.get(FAST_BOUND),
+        o.get(FAST_DECAY),
+        o.get(FAST_GUARD),
+        o.get(FAST_BATCH),
         controllers.contains("read"),
         controllers.contains("write"));
   }

@@ -48,9 +48,8 @@ final class DynamicBatcher implements AutoCloseable {
     this.model = model;
     this.batching = config.get(ServingConfig.BATCHING);
     this.maxRows = config.get(ServingConfig.MAX_BATCH_ROWS);
-    this.maxDelayNanos =
-        TimeUnit.MICROSECONDS.toNanos(config.get(ServingConfig.MAX_QUEUE_DELAY_MICROS));
-    this.retryAfterSeconds = config.get(ServingConfig.RETRY_AFTER_SECONDS);
+    this.maxDelayNanos = config.get(ServingConfig.MAX_QUEUE_DELAY).toNanos();
+    this.retryAfterSeconds = config.retryAfterSeconds();
     this.metrics = metrics;
     this.queued = metrics.queuedRequests.labelValues(model);
     int capacity = config.get(ServingConfig.QUEUE_CAPACITY);

@@ -147,7 +147,7 @@ final class ModelRefresher implements AutoCloseable {
     KafkaConsumer<byte[], byte[]> consumer = connected != null ? connected : connect();
     connected = null;
     polling = consumer;
-    Duration poll = Duration.ofMillis(config.get(ServingConfig.POLL_MILLIS));
+    Duration poll = config.get(ServingConfig.REFRESH_POLL);
     try {
       while (running) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(poll)) {

@@ -51,11 +51,11 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /**
-   * The server's supervisor: a failed worker restarts after {@code worker-restart-backoff-ms},
+   * The server's supervisor: a failed worker restarts after {@code worker-restart-backoff},
    * doubling for every failure in a row up to a minute; restarts and states go to the metrics.
    */
   static Supervisor workers(ServingConfig config, ServingMetrics metrics) {
-    Duration first = Duration.ofMillis(config.get(ServingConfig.WORKER_RESTART_BACKOFF_MILLIS));
+    Duration first = config.get(ServingConfig.WORKER_RESTART_BACKOFF);
     Supervisor workers =
         new Supervisor(
             new Supervisor.Backoff(first, MAX_RESTART_BACKOFF),

@@ -37,7 +37,7 @@ final class RequestBodies {
   RequestBodies(ServingConfig config, ServingMetrics metrics) {
     this.maxBody = config.get(ServingConfig.MAX_BODY_BYTES);
     this.maxValues = config.get(ServingConfig.MAX_JSON_VALUES);
-    this.retryAfterSeconds = config.get(ServingConfig.RETRY_AFTER_SECONDS);
+    this.retryAfterSeconds = config.retryAfterSeconds();
     int configured = config.get(ServingConfig.MAX_INFLIGHT_BYTES);
     long limit = configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 4;
     this.budget = new InflightBudget(limit, metrics.inflightBytes);

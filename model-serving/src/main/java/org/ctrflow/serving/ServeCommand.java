@@ -27,7 +27,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--port", description = "HTTP port (default 8080).")
+  @Option(names = "--port", description = "HTTP port: the setting port.")
   Integer port;
 
   @Option(names = "--bootstrap-servers", description = "Kafka; omit to serve the store only.")
@@ -36,22 +36,24 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = KafkaClientProperties.OPTION, description = KafkaClientProperties.DESCRIPTION)
   String kafkaProperties;
 
-  @Option(names = "--topic-prefix", description = "Topic prefix (default ctrflow).")
+  @Option(names = "--topic-prefix", description = "Topic prefix: the setting topic-prefix.")
   String topicPrefix;
 
-  @Option(names = "--model-store", description = "Model store folder (default .ctrflow/models).")
+  @Option(names = "--model-store", description = "Model store folder: the setting model-store.")
   String modelStore;
 
-  @Option(names = "--device", description = "auto, cpu, gpu or gpu:N (default auto).")
+  @Option(names = "--device", description = "auto, cpu, gpu or gpu:N: the setting device.")
   String device;
 
-  @Option(names = "--models", description = "Comma-separated model names (default finalmlp).")
+  @Option(names = "--models", description = "Comma-separated model names: the setting models.")
   String models;
 
   @Option(names = "--set", description = "Any setting as key=value; see --list-settings.")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  @Option(names = "--list-settings", description = "Print every setting with its default.")
+  @Option(
+      names = "--list-settings",
+      description = "Print every setting with its default and accepted values.")
   boolean listSettings;
 
   @Override

@@ -1,10 +1,11 @@
 package org.ctrflow.serving;
 
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import org.ctrflow.connectors.config.ConfigKey;
+import org.ctrflow.connectors.config.Settings;
 import org.ctrflow.connectors.events.ModelUpdate;
 import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import org.ctrflow.models.snapshot.ModelUpdateFollower;
@@ -48,13 +49,13 @@ public final class ServingConfig {
   public static final ConfigKey<Integer> MAX_BATCH_ROWS =
       ConfigKey.integer(
           "max-batch-rows", 512, 1, 65_536, "Most rows one batched forward pass scores.");
-  public static final ConfigKey<Integer> MAX_QUEUE_DELAY_MICROS =
-      ConfigKey.integer(
-          "max-queue-delay-us",
-          500,
-          0,
-          1_000_000,
-          "Longest a request waits for others to join its batch, in microseconds.");
+  public static final ConfigKey<Duration> MAX_QUEUE_DELAY =
+      ConfigKey.duration(
+          "max-queue-delay",
+          Duration.ofNanos(500_000),
+          Duration.ZERO,
+          Duration.ofSeconds(1),
+          "Longest a request waits for others to join its batch.");
   public static final ConfigKey<Integer> QUEUE_CAPACITY =
       ConfigKey.integer(
           "queue-capacity",
@@ -62,9 +63,13 @@ public final class ServingConfig {
           1,
           1_000_000,
           "Requests waiting per model before new ones get 429 Too Many Requests.");
-  public static final ConfigKey<Integer> RETRY_AFTER_SECONDS =
-      ConfigKey.integer(
-          "retry-after-s", 1, 1, 3_600, "Retry-After sent when the server is busy (429, 503).");
+  public static final ConfigKey<Duration> RETRY_AFTER =
+      ConfigKey.duration(
+          "retry-after",
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Duration.ofHours(1),
+          "Retry-After sent when the server is busy (429, 503), in whole seconds rounded up.");
   public static final ConfigKey<Integer> MAX_BODY_BYTES =
       ConfigKey.integer(
           "max-body-bytes", 4 << 20, 1_024, 1 << 30, "Largest request body; larger gets 413.");
@@ -99,9 +104,13 @@ public final class ServingConfig {
           "admin-token",
           "",
           "Bearer token of the /admin endpoints (pin, unpin); empty disables them.");
-  public static final ConfigKey<Integer> POLL_MILLIS =
-      ConfigKey.integer(
-          "refresh-poll-ms", 50, 1, 10_000, "Longest wait of one poll of the model-updates topic.");
+  public static final ConfigKey<Duration> REFRESH_POLL =
+      ConfigKey.duration(
+          "refresh-poll",
+          Duration.ofMillis(50),
+          Duration.ofMillis(1),
+          Duration.ofSeconds(10),
+          "Longest wait of one poll of the model-updates topic.");
   public static final ConfigKey<Integer> MAX_DELTA_BYTES =
       ConfigKey.integer(
           "max-delta-bytes",
@@ -110,12 +119,12 @@ public final class ServingConfig {
           Integer.MAX_VALUE - 8,
           "Largest model delta held while its chunks arrive; a larger one is rejected at its"
               + " first chunk.");
-  public static final ConfigKey<Integer> WORKER_RESTART_BACKOFF_MILLIS =
-      ConfigKey.integer(
-          "worker-restart-backoff-ms",
-          1_000,
-          1,
-          60_000,
+  public static final ConfigKey<Duration> WORKER_RESTART_BACKOFF =
+      ConfigKey.duration(
+          "worker-restart-backoff",
+          Duration.ofSeconds(1),
+          Duration.ofMillis(1),
+          Duration.ofMinutes(1),
           "First wait before a failed background worker (batcher, model refresher) is restarted;"
               + " doubles per failure in a row, up to a minute. Readiness is false meanwhile.");
 
@@ -132,27 +141,27 @@ public final class ServingConfig {
           DEVICE,
           BATCHING,
           MAX_BATCH_ROWS,
-          MAX_QUEUE_DELAY_MICROS,
+          MAX_QUEUE_DELAY,
           QUEUE_CAPACITY,
-          RETRY_AFTER_SECONDS,
+          RETRY_AFTER,
           MAX_BODY_BYTES,
           MAX_ROWS,
           MAX_JSON_VALUES,
           MAX_INFLIGHT_BYTES,
           WARM_VERSIONS,
           ADMIN_TOKEN,
-          POLL_MILLIS,
+          REFRESH_POLL,
           MAX_DELTA_BYTES,
-          WORKER_RESTART_BACKOFF_MILLIS);
+          WORKER_RESTART_BACKOFF);
 
-  private final Map<ConfigKey<?>, Object> values;
+  private final Settings settings;
 
-  private ServingConfig(Map<ConfigKey<?>, Object> values) {
-    this.values = values;
+  private ServingConfig(Settings settings) {
+    this.settings = settings;
   }
 
   public static ServingConfig defaults() {
-    return new ServingConfig(new HashMap<>());
+    return new ServingConfig(Settings.defaults(KEYS, "server setting"));
   }
 
   /**
@@ -161,42 +170,26 @@ public final class ServingConfig {
    * @throws IllegalArgumentException for an unknown key (listing the known ones) or a bad value
    */
   public static ServingConfig of(Map<String, String> settings) {
-    ServingConfig config = defaults();
-    for (Map.Entry<String, String> e : settings.entrySet()) {
-      config = config.withText(e.getKey(), e.getValue());
-    }
-    return config;
+    return new ServingConfig(Settings.of(settings, KEYS, "server setting"));
   }
 
   /** A copy with {@code name} set from its text form. */
   public ServingConfig withText(String name, String text) {
-    ConfigKey<?> key =
-        KEYS.stream()
-            .filter(k -> k.name().equals(name))
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    new IllegalArgumentException(
-                        "unknown setting '"
-                            + name
-                            + "'; known: "
-                            + KEYS.stream()
-                                .map(ConfigKey::name)
-                                .collect(Collectors.joining(", "))));
-    Map<ConfigKey<?>, Object> copy = new HashMap<>(values);
-    copy.put(key, key.parse(text));
-    return new ServingConfig(copy);
+    return new ServingConfig(settings.withText(name, text));
   }
 
   public <T> ServingConfig with(ConfigKey<T> key, T value) {
-    Map<ConfigKey<?>, Object> copy = new HashMap<>(values);
-    copy.put(key, value);
-    return new ServingConfig(copy);
+    return new ServingConfig(settings.with(key, value));
   }
 
-  @SuppressWarnings("unchecked")
   public <T> T get(ConfigKey<T> key) {
-    return (T) values.getOrDefault(key, key.defaultValue());
+    return settings.get(key);
+  }
+
+  /** {@link #RETRY_AFTER} in whole seconds, as the Retry-After header carries it. */
+  public int retryAfterSeconds() {
+    Duration d = get(RETRY_AFTER);
+    return (int) (d.toSeconds() + (d.toNanosPart() > 0 ? 1 : 0));
   }
 
   /** {@link #MODELS} as a list. */
@@ -209,13 +202,14 @@ public final class ServingConfig {
     return names;
   }
 
-  /** The key table for {@code --help} and the docs: name, default, description. */
+  /** The key table for {@code --list-settings}: name, default, accepted values, description. */
   public static String describe() {
     StringBuilder out = new StringBuilder();
     for (ConfigKey<?> key : KEYS) {
       out.append(
           String.format(
-              "  %-20s %-16s %s%n", key.name(), "'" + key.defaultValue() + "'", key.description()));
+              "  %-22s %-16s %s (%s)%n",
+              key.name(), "'" + key.defaultText() + "'", key.description(), key.accepted()));
     }
     return out.toString();
   }

@@ -48,7 +48,7 @@ class BackPressureTest {
             .with(ServingConfig.QUEUE_CAPACITY, CAPACITY)
             // One request per pass, so exactly one is taken off the queue while passes stall.
             .with(ServingConfig.MAX_BATCH_ROWS, 1)
-            .with(ServingConfig.RETRY_AFTER_SECONDS, 7);
+            .with(ServingConfig.RETRY_AFTER, Duration.ofSeconds(7));
     Servable servable;
     try (TrainerSide trainer = new TrainerSide(store, null, "unused")) {
       servable =

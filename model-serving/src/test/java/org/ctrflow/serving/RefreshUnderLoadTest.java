@@ -162,7 +162,7 @@ class RefreshUnderLoadTest {
                     .with(ServingConfig.TOPIC_PREFIX, prefix)
                     .with(ServingConfig.PORT, Ports.freeLoopbackPort())
                     .with(ServingConfig.MODEL_STORE, store.toString())
-                    .with(ServingConfig.POLL_MILLIS, 20))) {
+                    .with(ServingConfig.REFRESH_POLL, Duration.ofMillis(20)))) {
       trainer.publishSnapshot();
       run.published.put(trainer.lastSentNanos(), trainer.version());
       Http http = new Http(server.port());

@@ -31,4 +31,20 @@ class ServeCommandTest {
                 .get(ServingConfig.KAFKA_PROPERTIES))
         .isEqualTo("/etc/k.properties");
   }
+
+  @Test
+  void anOldSettingNameOrAnIsoDurationIsAUsageErrorShowingTheNewForm() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new ServeCommand());
+    cli.setErr(new PrintWriter(err));
+    assertThat(cli.execute("--set", "refresh-poll-ms=50")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("refresh-poll-ms was replaced by refresh-poll; write refresh-poll=50ms");
+    assertThat(cli.execute("--set", "refresh-poll=PT1S")).isEqualTo(2);
+    assertThat(err.toString()).contains("write 1 s");
+    assertThat(
+            ServingConfig.of(java.util.Map.of("refresh-poll", "20ms"))
+                .get(ServingConfig.REFRESH_POLL))
+        .isEqualTo(java.time.Duration.ofMillis(20));
+  }
 }

@@ -1,5 +1,6 @@
 package org.ctrflow.serving;
 
+import org.ctrflow.connectors.config.ReferenceTable;
 import org.ctrflow.connectors.testing.GeneratedDocs;
 import org.junit.jupiter.api.Test;
 
@@ -8,18 +9,7 @@ class ServingSettingsReferenceTest {
 
   @Test
   void theSettingsTableMatchesTheDeclaredKeys() throws Exception {
-    StringBuilder table = new StringBuilder("| setting | default | description |\n|---|---|---|\n");
-    for (ConfigKey<?> key : ServingConfig.KEYS) {
-      String fallback = key.defaultValue().toString();
-      table
-          .append("| `")
-          .append(key.name())
-          .append("` | ")
-          .append(fallback.isEmpty() ? "" : "`" + fallback + "`")
-          .append(" | ")
-          .append(key.description().replace("<", "&lt;").replace(">", "&gt;"))
-          .append(" |\n");
-    }
-    GeneratedDocs.assertSection("docs/model-serving.md", "serve-settings", table.toString());
+    GeneratedDocs.assertSection(
+        "docs/model-serving.md", "serve-settings", ReferenceTable.markdown(ServingConfig.KEYS, ""));
   }
 }

@@ -54,7 +54,7 @@ class SupervisedWorkerTest {
   private Supervisor workers(int firstBackoffMillis) {
     return ModelServer.workers(
         ServingConfig.defaults()
-            .with(ServingConfig.WORKER_RESTART_BACKOFF_MILLIS, firstBackoffMillis),
+            .with(ServingConfig.WORKER_RESTART_BACKOFF, Duration.ofMillis(firstBackoffMillis)),
         metrics);
   }
 

@@ -54,7 +54,7 @@ class SupervisedWorkersTest {
                 .with(ServingConfig.TOPIC_PREFIX, prefix)
                 .with(ServingConfig.PORT, Ports.freeLoopbackPort())
                 .with(ServingConfig.MODEL_STORE, store.toString())
-                .with(ServingConfig.WORKER_RESTART_BACKOFF_MILLIS, 3_000));
+                .with(ServingConfig.WORKER_RESTART_BACKOFF, Duration.ofSeconds(3)));
     http = new Http(server.port());
     // The announcement of version 1, read from the topic after the store gave version 1.
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric(updates("ignored")) == 1);

@@ -6,7 +6,6 @@ import org.ctrflow.labelqueue.bench.QueueBench;
 import org.ctrflow.labelqueue.http.TokenAuth;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * The labeling queue's own entry point (its container image runs it directly; {@code ctrflow
@@ -27,7 +26,17 @@ public final class LabelQueueMain implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new LabelQueueMain()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with every subcommand, the options of {@code serve} read from the keys. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new LabelQueueMain());
+    cli.getSubcommands()
+        .get("serve")
+        .getCommandSpec()
+        .addMixin("queue", QueueOptions.commandSpec());
+    return cli;
   }
 
   /** Runs the service until the JVM is stopped. */
@@ -37,10 +46,16 @@ public final class LabelQueueMain implements Runnable {
       description = "Run the labeling queue service.")
   static final class Serve implements Callable<Integer> {
 
-    @Mixin QueueOptions options;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+      QueueOptions options;
+      try {
+        options = QueueOptions.from(spec);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
       TokenAuth auth =
           options.tokensFile != null
               ? TokenAuth.fromFile(options.tokensFile)

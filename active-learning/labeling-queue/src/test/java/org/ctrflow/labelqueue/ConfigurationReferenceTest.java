@@ -4,15 +4,13 @@ import java.util.List;
 import org.ctrflow.connectors.testing.CommandReference;
 import org.ctrflow.connectors.testing.GeneratedDocs;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** docs/configuration.md lists the labeling queue's options as the service declares them. */
 class ConfigurationReferenceTest {
 
   @Test
   void theQueueSectionMatchesTheDeclaredOptions() throws Exception {
-    String rendered =
-        CommandReference.markdown(new CommandLine(new LabelQueueMain()), 3, List.of());
+    String rendered = CommandReference.markdown(LabelQueueMain.commandLine(), 3, List.of());
     GeneratedDocs.assertSection("docs/configuration.md", "label-queue", rendered);
   }
 }

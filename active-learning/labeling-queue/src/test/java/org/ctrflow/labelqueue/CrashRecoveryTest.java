@@ -178,9 +178,9 @@ class CrashRecoveryTest {
                 "--port",
                 Integer.toString(port),
                 "--hook-backoff-base",
-                "PT0.05S",
+                "50ms",
                 "--hook-backoff-max",
-                "PT0.3S",
+                "300ms",
                 // The receiver listens on loopback, which hooks may target only when allowed.
                 "--hook-allowed-networks",
                 "127.0.0.1/32"));

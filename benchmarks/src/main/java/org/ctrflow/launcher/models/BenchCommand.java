@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.ctrflow.launcher.DurationConverter;
 import org.ctrflow.launcher.ExtraCommand;
 import org.ctrflow.launcher.labelqueue.QueueBenchCommand;
 import org.ctrflow.launcher.serve.BenchServeCommand;
@@ -80,17 +82,21 @@ public final class BenchCommand implements ExtraCommand {
     List<Integer> batches = List.of(256, 1024, 4096);
 
     @Option(
-        names = "--seconds",
-        description = "Seconds to time each measurement (default: ${DEFAULT-VALUE}).")
-    double seconds = 10;
+        names = "--duration",
+        defaultValue = "10s",
+        converter = DurationConverter.class,
+        description = "How long to time each measurement (default: ${DEFAULT-VALUE}).")
+    Duration duration;
 
     @Option(
         names = "--report-every",
+        defaultValue = "0s",
+        converter = DurationConverter.class,
         description =
-            "Seconds between progress lines (elapsed, samples/s of the interval, RSS and peak RSS)"
-                + " during each measurement, e.g. 60 with --seconds 600 to watch memory over a"
-                + " 10-minute run; 0 (default) prints none.")
-    double reportEvery = 0;
+            "Time between progress lines (elapsed, samples/s of the interval, RSS and peak RSS)"
+                + " during each measurement, e.g. 1min with --duration 10min to watch memory over"
+                + " a 10-minute run; 0s prints none (default: ${DEFAULT-VALUE}).")
+    Duration reportEvery;
 
     @Option(
         names = "--config",
@@ -107,10 +113,6 @@ public final class BenchCommand implements ExtraCommand {
 
     @Override
     public Integer call() throws IOException {
-      if (!(reportEvery >= 0)) {
-        throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "--report-every must be >= 0 seconds, e.g. 60; was " + reportEvery);
-      }
       for (int batch : batches) {
         if (batch < 1) {
           throw new picocli.CommandLine.ParameterException(
@@ -186,7 +188,7 @@ public final class BenchCommand implements ExtraCommand {
     }
 
     /**
-     * Samples/s of {@code step} after a warm-up, over about {@link #seconds}; with {@link
+     * Samples/s of {@code step} after a warm-up, over about {@link #duration}; with {@link
      * #reportEvery}, a progress line per interval.
      */
     private double rate(
@@ -196,8 +198,8 @@ public final class BenchCommand implements ExtraCommand {
         step.accept(s);
       }
       long start = System.nanoTime();
-      long budget = (long) (seconds * 1e9);
-      long interval = (long) (reportEvery * 1e9);
+      long budget = duration.toNanos();
+      long interval = reportEvery.toNanos();
       long nextReport = start + interval;
       long intervalStart = start;
       int intervalSteps = 0;

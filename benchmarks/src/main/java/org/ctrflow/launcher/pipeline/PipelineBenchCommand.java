@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.ctrflow.connectors.config.Durations;
 import org.ctrflow.connectors.events.Event;
 import org.ctrflow.connectors.events.EventSerde;
 import org.ctrflow.connectors.events.Impression;
@@ -38,9 +39,11 @@ import org.ctrflow.jobs.join.LabelJoinOptions;
 import org.ctrflow.jobs.kafka.KafkaEvents;
 import org.ctrflow.jobs.scoring.ScoringConfig;
 import org.ctrflow.jobs.scoring.ScoringJob;
+import org.ctrflow.jobs.scoring.ScoringOptions;
 import org.ctrflow.jobs.submit.JobOptions;
 import org.ctrflow.jobs.training.TrainingJob;
 import org.ctrflow.jobs.training.TrainingSetup;
+import org.ctrflow.launcher.DurationConverter;
 import org.ctrflow.models.blocks.CtrModelConfig;
 import org.ctrflow.models.features.FeatureSchema;
 import org.ctrflow.models.features.FeatureSchemas;
@@ -56,7 +59,7 @@ import picocli.CommandLine.Option;
  * score requests at a fixed rate: latency from sending to the prediction being readable, {@code
  * read_uncommitted} (processing) and {@code read_committed} (what an exactly-once consumer sees, at
  * the next checkpoint). Printed, never asserted. A {@link StageWatch} ends each wait with an error
- * naming the stages' counts when a job fails or no stage progresses for {@code --stall-timeout-s},
+ * naming the stages' counts when a job fails or no stage progresses for {@code --stall-timeout},
  * instead of waiting in silence.
  */
 @Command(
@@ -77,16 +80,20 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   int rate = 1_000;
 
   @Option(
-      names = "--seconds",
-      description = "Length of the latency phase (default: ${DEFAULT-VALUE}).")
-  int seconds = 20;
+      names = "--duration",
+      defaultValue = "20s",
+      converter = DurationConverter.class,
+      description = "Length of the latency phase, whole seconds (default: ${DEFAULT-VALUE}).")
+  Duration duration;
 
   @Option(
-      names = "--stall-timeout-s",
+      names = "--stall-timeout",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
       description =
           "Fail, naming the stages' counts and the jobs' states, when no stage progressed for"
               + " this long (default: ${DEFAULT-VALUE}).")
-  int stallSeconds = 60;
+  Duration stallTimeout;
 
   @Option(
       names = "--scoring-batch-size",
@@ -96,15 +103,19 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   int scoringBatchSize = ScoringConfig.DEFAULT_BATCH_SIZE;
 
   @Option(
-      names = "--scoring-max-batch-delay-ms",
+      names = "--scoring-max-batch-delay",
+      converter = DurationConverter.class,
       description =
-          "Longest a request waits for its scoring batch to fill (default: ${DEFAULT-VALUE}).")
-  long scoringBatchDelayMs = ScoringConfig.DEFAULT_MAX_BATCH_DELAY_MILLIS;
+          "Longest a request waits for its scoring batch to fill (default: the scoring job's"
+              + " max-batch-delay).")
+  Duration scoringBatchDelay;
 
   @Option(
-      names = "--checkpoint-interval-ms",
+      names = "--checkpoint-interval",
+      defaultValue = "1s",
+      converter = DurationConverter.class,
       description = "Checkpoint interval of the three jobs (default: ${DEFAULT-VALUE}).")
-  long checkpointMs = 1_000;
+  Duration checkpointInterval;
 
   @Option(
       names = "--parallelism",
@@ -129,16 +140,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
               + dataset
               + "; a Frappe libFM file, e.g. ../shared/datasets/frappe/nfm_split/frappe.test.libfm");
     }
-    if (rate < 1 || seconds < 1) {
+    if (rate < 1 || duration.toSeconds() < 1) {
       throw new IllegalArgumentException(
-          "--rate and --seconds must be >= 1, e.g. --rate 1000 --seconds 20");
+          "--rate must be >= 1 and --duration at least 1s, e.g. --rate 1000 --duration 20s");
     }
     if (parallelism < 1) {
       throw new IllegalArgumentException("--parallelism must be >= 1, e.g. 2; was " + parallelism);
     }
-    if (stallSeconds < 1) {
+    if (stallTimeout.toSeconds() < 1) {
       throw new IllegalArgumentException(
-          "--stall-timeout-s must be >= 1, e.g. 60; was " + stallSeconds);
+          "--stall-timeout must be at least 1s, e.g. 60s; was " + Durations.format(stallTimeout));
     }
     try {
       scoringConfig("-");
@@ -164,8 +175,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   private int run(List<Event> events, List<Impression> impressions) throws Exception {
     int rows = impressions.size();
     Path store = Files.createDirectories(work.resolve("models"));
-    StageWatch watch =
-        new StageWatch(Duration.ofSeconds(stallSeconds), Duration.ofSeconds(10), System.err);
+    StageWatch watch = new StageWatch(stallTimeout, Duration.ofSeconds(10), System.err);
     List<JobClient> jobs = new ArrayList<>();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       String bootstrap = broker.bootstrapServers();
@@ -218,7 +228,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         watch.await(List.of(joined, learned, answered), t0 + TimeUnit.MINUTES.toNanos(15));
         long end = Math.max(Math.max(joined.doneAt(), answered.doneAt()), learned.doneAt());
         long in = events.size() + rows;
-        LatencyPhase phase = new LatencyPhase(bootstrap, PREFIX, rate, seconds, hopBaseline);
+        LatencyPhase phase =
+            new LatencyPhase(bootstrap, PREFIX, rate, (int) duration.toSeconds(), hopBaseline);
         phase.run(producer, impressions, watch);
         System.out.printf("| measure | value |%n|---|---|%n");
         System.out.printf(
@@ -241,7 +252,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         System.out.printf("| last model version | %d |%n", trained[1]);
         System.out.printf(
             "| scoring batches | up to %,d requests or %d ms |%n",
-            scoringBatchSize, scoringBatchDelayMs);
+            scoringBatchSize, scoringBatchDelayMillis());
         phase.printRows();
       } finally {
         cancelRunning(jobs);
@@ -266,7 +277,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   private JobClient startJoin(String bootstrap) throws Exception {
     Configuration args = new Configuration();
-    args.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(checkpointMs));
+    args.set(JobOptions.CHECKPOINT_INTERVAL, checkpointInterval);
     StreamExecutionEnvironment join = local(LabelJoinJob.environmentConfig(args));
     LabelJoinJob.onKafka(
             bootstrap,
@@ -312,7 +323,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   private ScoringConfig scoringConfig(String store) {
     return new ScoringConfig(
             List.of("finalmlp"), store, ScoringConfig.Strategy.ENTROPY, 20, 60, 0, 1)
-        .withBatching(scoringBatchSize, scoringBatchDelayMs);
+        .withBatching(scoringBatchSize, scoringBatchDelayMillis());
   }
 
   private StreamExecutionEnvironment local(Configuration conf) {
@@ -325,7 +336,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     StreamExecutionEnvironment env =
         StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-    env.enableCheckpointing(checkpointMs);
+    env.enableCheckpointing(checkpointInterval.toMillis());
     return env;
   }
 
@@ -360,5 +371,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   private static double sec(long nanos) {
     return nanos / 1e9;
+  }
+
+  private long scoringBatchDelayMillis() {
+    return (scoringBatchDelay == null
+            ? ScoringOptions.MAX_BATCH_DELAY.defaultValue()
+            : scoringBatchDelay)
+        .toMillis();
   }
 }

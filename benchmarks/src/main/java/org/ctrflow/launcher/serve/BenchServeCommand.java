@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import org.ctrflow.launcher.DurationConverter;
 import org.ctrflow.launcher.process.ChildJvm;
 import org.ctrflow.launcher.process.PidFile;
 import org.ctrflow.models.blocks.CtrModelConfig;
@@ -55,13 +56,21 @@ public final class BenchServeCommand implements Callable<Integer> {
   @Option(names = "--clients", split = ",", description = "Client counts (default: 1,8,64).")
   List<Integer> clients = List.of(1, 8, 64);
 
-  @Option(names = "--seconds", description = "Seconds measured per row (default: 5).")
-  double seconds = 5;
+  @Option(
+      names = "--duration",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "Time measured per row (default: ${DEFAULT-VALUE}).")
+  Duration duration;
 
-  @Option(names = "--warmup-seconds", description = "Unmeasured seconds first (default: 2).")
-  double warmup = 2;
+  @Option(
+      names = "--warmup",
+      defaultValue = "2s",
+      converter = DurationConverter.class,
+      description = "Unmeasured time first (default: ${DEFAULT-VALUE}).")
+  Duration warmup;
 
-  @Option(names = "--port", description = "Server port (default: 18080).")
+  @Option(names = "--port", description = "Server port (default: ${DEFAULT-VALUE}).")
   int port = 18080;
 
   @Override
@@ -78,7 +87,8 @@ public final class BenchServeCommand implements Callable<Integer> {
         try {
           awaitReady();
           for (int n : clients) {
-            run(schema, n, warmup);
+            double seconds = duration.toNanos() / 1e9;
+            run(schema, n, warmup.toNanos() / 1e9);
             Result r = run(schema, n, seconds);
             out.printf(
                 "%-7s %-8s %7d %10.0f %9.2f %9.2f %9.2f %7d%n",

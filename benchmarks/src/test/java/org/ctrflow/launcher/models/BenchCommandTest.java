@@ -11,7 +11,7 @@ class BenchCommandTest {
   @Test
   void printsARowPerBatchSize() {
     CommandRun run =
-        CommandRun.execute(new BenchCommand(), "model", "--batch", "8,32", "--seconds", "0.2");
+        CommandRun.execute(new BenchCommand(), "model", "--batch", "8,32", "--duration", "200ms");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
     String[] lines = run.out().strip().split("\n");
@@ -30,10 +30,10 @@ class BenchCommandTest {
             "model",
             "--batch",
             "8",
-            "--seconds",
-            "0.5",
+            "--duration",
+            "500ms",
             "--report-every",
-            "0.1",
+            "100ms",
             "--train-only");
 
     assertThat(run.exitCode()).as(run.err()).isZero();

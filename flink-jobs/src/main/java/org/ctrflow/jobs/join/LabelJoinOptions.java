@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.ctrflow.connectors.config.Durations;
 import org.ctrflow.jobs.submit.JobOptions;
 
 /**
@@ -110,7 +111,7 @@ public final class LabelJoinOptions {
             "--"
                 + MAX_OUT_OF_ORDERNESS.key()
                 + ": must be >= 0, e.g. 5s; was "
-                + maxOutOfOrderness);
+                + Durations.format(maxOutOfOrderness));
       }
       requirePositive(IDLE_TIMEOUT, idleTimeout, "30s");
       Duration floor = attributionWindow.plus(maxOutOfOrderness);
@@ -119,11 +120,11 @@ public final class LabelJoinOptions {
             "--"
                 + STATE_TTL.key()
                 + ": must exceed attribution-window + max-out-of-orderness ("
-                + floor
+                + Durations.format(floor)
                 + "), e.g. "
-                + floor.multipliedBy(4)
+                + Durations.format(floor.multipliedBy(4))
                 + "; was "
-                + stateTtl);
+                + Durations.format(stateTtl));
       }
     }
 
@@ -162,7 +163,12 @@ public final class LabelJoinOptions {
     private static void requirePositive(ConfigOption<Duration> option, Duration value, String e) {
       if (value.isZero() || value.isNegative()) {
         throw new IllegalArgumentException(
-            "--" + option.key() + ": must be positive, e.g. " + e + "; was " + value);
+            "--"
+                + option.key()
+                + ": must be positive, e.g. "
+                + e
+                + "; was "
+                + Durations.format(value));
       }
     }
   }

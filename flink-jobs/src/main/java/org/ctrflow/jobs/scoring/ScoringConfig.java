@@ -1,8 +1,10 @@
 package org.ctrflow.jobs.scoring;
 
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import org.ctrflow.connectors.config.Durations;
 
 /**
  * What the scoring job scores with and how it chooses samples for labeling, validated. The options
@@ -35,9 +37,9 @@ public record ScoringConfig(
   /** {@link ScoringOptions#BATCH_SIZE}'s default. */
   public static final int DEFAULT_BATCH_SIZE = ScoringOptions.BATCH_SIZE.defaultValue();
 
-  /** {@link ScoringOptions#MAX_BATCH_DELAY_MS}'s default. */
+  /** {@link ScoringOptions#MAX_BATCH_DELAY}'s default. */
   public static final long DEFAULT_MAX_BATCH_DELAY_MILLIS =
-      ScoringOptions.MAX_BATCH_DELAY_MS.defaultValue();
+      ScoringOptions.MAX_BATCH_DELAY.defaultValue().toMillis();
 
   private static final int MAX_BATCH_SIZE = 65_536;
   private static final long MAX_BATCH_DELAY_MILLIS = 60_000;
@@ -58,7 +60,7 @@ public record ScoringConfig(
 
   /**
    * A config with the default batching ({@link ScoringOptions#BATCH_SIZE}, {@link
-   * ScoringOptions#MAX_BATCH_DELAY_MS}).
+   * ScoringOptions#MAX_BATCH_DELAY}).
    */
   public ScoringConfig(
       List<String> models,
@@ -107,13 +109,17 @@ public record ScoringConfig(
     }
     if (diversityWindowMillis < 0) {
       throw new IllegalArgumentException(
-          "diversity-window-ms: must be >= 0 (0 = off), such as 600000, was "
-              + diversityWindowMillis);
+          "diversity-window: must be >= 0 s (0 s = off), such as 10 min, was "
+              + Durations.format(Duration.ofMillis(diversityWindowMillis)));
     }
     // Bounds keep a batch's tensors small and a request's wait far below a checkpoint interval.
     requireBetween(ScoringOptions.BATCH_SIZE.key(), batchSize, MAX_BATCH_SIZE, 256);
-    requireBetween(
-        ScoringOptions.MAX_BATCH_DELAY_MS.key(), maxBatchDelayMillis, MAX_BATCH_DELAY_MILLIS, 5);
+    if (maxBatchDelayMillis < 1 || maxBatchDelayMillis > MAX_BATCH_DELAY_MILLIS) {
+      throw new IllegalArgumentException(
+          ScoringOptions.MAX_BATCH_DELAY.key()
+              + ": must be between 1 ms and 1 min, such as 5 ms, was "
+              + Durations.format(Duration.ofMillis(maxBatchDelayMillis)));
+    }
   }
 
   private static void requireBetween(String key, long value, long max, long example) {

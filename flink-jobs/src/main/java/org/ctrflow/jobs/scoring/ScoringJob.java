@@ -101,7 +101,7 @@ public final class ScoringJob {
             .process(new EventParser<>(ScoreRequest.class, format))
             .uid("parse-score-requests")
             .name("parse score requests");
-    // A request waits at most max-batch-delay-ms for its batch; it should not wait longer in a
+    // A request waits at most max-batch-delay for its batch; it should not wait longer in a
     // network buffer on its way to the scorer (Flink flushes those every 100 ms by default).
     parsedRequests.setBufferTimeout(config.maxBatchDelayMillis());
     // One partition, compacted: a single reader keeps the updates in their published order.

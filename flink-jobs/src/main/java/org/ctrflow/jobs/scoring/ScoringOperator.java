@@ -32,7 +32,7 @@ import org.ctrflow.models.snapshot.ModelUpdateFollower.Rejected;
  * broadcast stream of model updates (flink-ml's pattern). Input 1 carries the score requests.
  *
  * <p><b>Batching.</b> Requests are buffered per instance and scored with one forward pass per model
- * when {@code batch-size} are buffered or {@code max-batch-delay-ms} (a processing-time timer) has
+ * when {@code batch-size} are buffered or {@code max-batch-delay} (a processing-time timer) has
  * passed since the first of them arrived ({@link PendingBatch}). The buffer is flushed, never
  * stored: before every checkpoint barrier ({@link #prepareSnapshotPreBarrier}), so its predictions
  * belong to that checkpoint and are committed with it by the exactly-once sinks; before a model

@@ -1,5 +1,6 @@
 package org.ctrflow.jobs.scoring;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,12 +55,12 @@ public final class ScoringOptions {
           .defaultValue(60.0)
           .withDescription("Labeling budget of the whole job, labels per minute of event time.");
 
-  public static final ConfigOption<Long> DIVERSITY_WINDOW_MS =
-      ConfigOptions.key("diversity-window-ms")
-          .longType()
-          .defaultValue(600_000L)
+  public static final ConfigOption<Duration> DIVERSITY_WINDOW =
+      ConfigOptions.key("diversity-window")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(10))
           .withDescription(
-              "How long a queued sample blocks its near duplicates, ms; 0 turns the guard off.");
+              "How long a queued sample blocks its near duplicates; 0 s turns the guard off.");
 
   public static final ConfigOption<Long> SEED =
       ConfigOptions.key("seed")
@@ -73,12 +74,12 @@ public final class ScoringOptions {
           .defaultValue(256)
           .withDescription("Most requests scored in one forward pass per model, 1-65536.");
 
-  public static final ConfigOption<Long> MAX_BATCH_DELAY_MS =
-      ConfigOptions.key("max-batch-delay-ms")
-          .longType()
-          .defaultValue(5L)
+  public static final ConfigOption<Duration> MAX_BATCH_DELAY =
+      ConfigOptions.key("max-batch-delay")
+          .durationType()
+          .defaultValue(Duration.ofMillis(5))
           .withDescription(
-              "Longest a request waits for its batch to fill (processing time), ms, 1-60000.");
+              "Longest a request waits for its batch to fill (processing time), 1 ms to 1 min");
 
   /** The job's own options. */
   public static List<ConfigOption<?>> options() {
@@ -88,10 +89,10 @@ public final class ScoringOptions {
         STRATEGY,
         MC_PASSES,
         LABELS_PER_MINUTE,
-        DIVERSITY_WINDOW_MS,
+        DIVERSITY_WINDOW,
         SEED,
         BATCH_SIZE,
-        MAX_BATCH_DELAY_MS);
+        MAX_BATCH_DELAY);
   }
 
   /** Every option the scoring job's {@code main} accepts. */
@@ -130,9 +131,9 @@ public final class ScoringOptions {
         parsed,
         options.get(MC_PASSES),
         options.get(LABELS_PER_MINUTE),
-        options.get(DIVERSITY_WINDOW_MS),
+        options.get(DIVERSITY_WINDOW).toMillis(),
         options.get(SEED),
         options.get(BATCH_SIZE),
-        options.get(MAX_BATCH_DELAY_MS));
+        options.get(MAX_BATCH_DELAY).toMillis());
   }
 }

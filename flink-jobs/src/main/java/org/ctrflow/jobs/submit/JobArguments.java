@@ -1,5 +1,6 @@
 package org.ctrflow.jobs.submit;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -8,12 +9,16 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.ctrflow.connectors.config.Durations;
+import org.ctrflow.connectors.config.RenamedOptions;
 
 /**
  * A job's {@code main} arguments, {@code --key value} pairs, read into a Flink {@link
  * Configuration} against the job's declared options. An unknown key, a key without a value or a
  * value of the wrong type fails with a message that names the option and says what a valid value
- * looks like, before any Flink machinery starts.
+ * looks like, before any Flink machinery starts. Durations are read in {@link Durations}' syntax
+ * only (Flink would also take ISO-8601 and a bare number of milliseconds), like every other ctrflow
+ * duration; an option renamed when its unit moved into the value names its new form.
  */
 public final class JobArguments {
 
@@ -49,12 +54,17 @@ public final class JobArguments {
       }
       ConfigOption<?> option = known.get(key);
       if (option == null) {
+        String given = "--" + key;
         throw new IllegalArgumentException(
-            "--" + key + ": unknown option; valid options: " + new TreeSet<>(known.keySet()));
+            RenamedOptions.replacement(given, value)
+                .orElse(
+                    given + ": unknown option; valid options: " + new TreeSet<>(known.keySet())));
       }
       config.setString(key, value);
       try {
-        config.get(option);
+        if (config.get(option) instanceof Duration) {
+          Durations.parse(value);
+        }
       } catch (IllegalArgumentException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
         throw new IllegalArgumentException(
@@ -65,7 +75,7 @@ public final class JobArguments {
                 + "' is not valid ("
                 + cause.getMessage()
                 + ")"
-                + (option.hasDefaultValue() ? "; e.g. " + option.defaultValue() : ""),
+                + (option.hasDefaultValue() ? "; e.g. " + example(option.defaultValue()) : ""),
             e);
       }
     }
@@ -79,5 +89,9 @@ public final class JobArguments {
       throw new IllegalArgumentException("missing required option(s): " + missing);
     }
     return config;
+  }
+
+  private static String example(Object value) {
+    return value instanceof Duration d ? Durations.format(d) : String.valueOf(value);
   }
 }

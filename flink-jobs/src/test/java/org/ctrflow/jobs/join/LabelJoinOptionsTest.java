@@ -32,7 +32,7 @@ class LabelJoinOptionsTest {
   void badArgumentsNameTheOptionAndAValidValue() {
     assertThatThrownBy(() -> parse("--attribution-window", "soon"))
         .hasMessageStartingWith("--attribution-window: 'soon' is not valid")
-        .hasMessageContaining("e.g. PT15M");
+        .hasMessageContaining("e.g. 15 min");
     assertThatThrownBy(() -> parse("--atribution-window", "1h"))
         .hasMessageStartingWith("--atribution-window: unknown option; valid options: [")
         .hasMessageContaining("attribution-window");
@@ -41,7 +41,7 @@ class LabelJoinOptionsTest {
     assertThatThrownBy(() -> settings("--state-ttl", "10min"))
         .hasMessageStartingWith(
             "--state-ttl: must exceed attribution-window + max-out-of-orderness")
-        .hasMessageContaining("e.g. PT1H20S");
+        .hasMessageContaining("e.g. 3620 s");
     assertThatThrownBy(() -> settings("--attribution-window", "0s"))
         .hasMessageStartingWith("--attribution-window: must be positive, e.g. 15min");
     assertThatThrownBy(() -> settings("--topic-prefix", "a b"))

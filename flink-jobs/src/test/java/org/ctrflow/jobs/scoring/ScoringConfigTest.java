@@ -27,7 +27,7 @@ class ScoringConfigTest {
     assertThat(defaults.diversityWindowMillis()).isEqualTo(600_000);
     assertThat(defaults.batchSize()).isEqualTo(256);
     assertThat(defaults.maxBatchDelayMillis()).isEqualTo(5);
-    assertThat(parse("--batch-size", "64", "--max-batch-delay-ms", "20"))
+    assertThat(parse("--batch-size", "64", "--max-batch-delay", "20ms"))
         .extracting(ScoringConfig::batchSize, ScoringConfig::maxBatchDelayMillis)
         .containsExactly(64, 20L);
 
@@ -52,8 +52,8 @@ class ScoringConfigTest {
     assertThatThrownBy(() -> parse("--labels-per-minute", "lots"))
         .hasMessageStartingWith("--labels-per-minute: 'lots' is not valid")
         .hasMessageEndingWith("e.g. 60.0");
-    assertThatThrownBy(() -> parse("--diversity-window-ms", "-1"))
-        .hasMessageStartingWith("diversity-window-ms: must be >= 0");
+    assertThatThrownBy(() -> parse("--diversity-window", "-1s"))
+        .hasMessageStartingWith("--diversity-window: '-1s' is not valid");
     assertThatThrownBy(() -> parse("--batch-size", "0"))
         .hasMessage("batch-size: must be between 1 and 65536, such as 256, was 0");
     assertThatThrownBy(() -> parse("--batch-size", "many"))
@@ -61,7 +61,7 @@ class ScoringConfigTest {
         .hasMessageEndingWith("e.g. 256");
     assertThatThrownBy(() -> parse("--batch-sise", "64"))
         .hasMessageStartingWith("--batch-sise: unknown option; valid options: [batch-size,");
-    assertThatThrownBy(() -> parse("--max-batch-delay-ms", "0"))
-        .hasMessage("max-batch-delay-ms: must be between 1 and 60000, such as 5, was 0");
+    assertThatThrownBy(() -> parse("--max-batch-delay", "0ms"))
+        .hasMessage("max-batch-delay: must be between 1 ms and 1 min, such as 5 ms, was 0 ms");
   }
 }

@@ -24,6 +24,8 @@ class JobOptionsReferenceTest {
     GeneratedDocs.assertSection("docs/configuration.md", "training", table(TrainingJobOptions.ALL));
     GeneratedDocs.assertSection(
         "docs/configuration.md", "scoring", table(ScoringOptions.allOptions()));
+    GeneratedDocs.assertSection(
+        "docs/jobs.md", "label-join-options", table(LabelJoinOptions.options()));
   }
 
   /** One Markdown table row per option: {@code --key}, default (blank: required), description. */

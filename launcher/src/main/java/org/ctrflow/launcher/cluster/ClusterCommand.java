@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.ctrflow.launcher.DurationConverter;
 import org.ctrflow.launcher.StateDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,9 +90,10 @@ public final class ClusterCommand implements Runnable {
 
     @Option(
         names = "--timeout",
-        paramLabel = "<seconds>",
+        defaultValue = "90s",
+        converter = DurationConverter.class,
         description = "How long to wait for the cluster. Default: ${DEFAULT-VALUE}.")
-    int timeoutSeconds = 90;
+    Duration timeout;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -107,14 +109,14 @@ public final class ClusterCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(common.spec.commandLine(), e.getMessage(), e);
       }
-      if (timeoutSeconds < 1) {
+      if (timeout.toSeconds() < 1) {
         throw new ParameterException(
-            common.spec.commandLine(), "--timeout must be at least 1 second, e.g. --timeout 90");
+            common.spec.commandLine(), "--timeout must be at least 1s, e.g. --timeout 90s");
       }
       StandaloneFlinkCluster cluster = common.cluster();
       long started = System.nanoTime();
       try {
-        if (!cluster.start(settings, Duration.ofSeconds(timeoutSeconds))) {
+        if (!cluster.start(settings, timeout)) {
           common.out().println("The cluster is already running.");
           printStatus(cluster.status(), common.out());
           return 0;

@@ -3,10 +3,10 @@ package org.ctrflow.launcher.demo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ctrflow.connectors.config.Durations;
 import org.ctrflow.connectors.generator.DriftScript;
 import org.ctrflow.connectors.kafka.KafkaClientProperties;
 import org.ctrflow.connectors.topics.Topic;
@@ -45,7 +45,7 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--duration",
       paramLabel = "TIME",
       description =
-          "Run this long once every part is up, then stop and print a summary, e.g. 90s, 5m, 1h"
+          "Run this long once every part is up, then stop and print a summary, e.g. 90s, 5min, 1h"
               + " (default: until Ctrl-C).")
   String duration;
 
@@ -229,31 +229,17 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code 90s}, {@code 500ms}, {@code 5m}, {@code 1h}, or ISO-8601 such as {@code PT90S}. */
+  /**
+   * A positive duration in ctrflow's one syntax ({@link Durations}), e.g. {@code 90s}, {@code 5m}.
+   */
   static Duration parseDuration(String option, String text) {
-    String t = text.strip().toLowerCase(Locale.ROOT);
+    Duration d;
     try {
-      if (t.startsWith("pt")) {
-        return positive(option, Duration.parse(t), text);
-      }
-      for (String unit : Arrays.asList("ms", "s", "m", "h")) {
-        if (t.endsWith(unit) && !(unit.equals("s") && t.endsWith("ms"))) {
-          long n = Long.parseLong(t.substring(0, t.length() - unit.length()).strip());
-          Duration d =
-              switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-              };
-          return positive(option, d, text);
-        }
-      }
-    } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
-      // Falls through to the message below.
+      d = Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
     }
-    throw new IllegalArgumentException(
-        option + ": '" + text + "' is not a duration; use e.g. 90s, 500ms, 5m or 1h");
+    return positive(option, d, text);
   }
 
   private static Duration positive(String option, Duration d, String text) {

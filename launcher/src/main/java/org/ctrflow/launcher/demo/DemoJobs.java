@@ -96,8 +96,8 @@ final class DemoJobs {
                 modelStore.toString(),
                 "--labels-per-minute",
                 "240",
-                "--diversity-window-ms",
-                "0")));
+                "--diversity-window",
+                "0s")));
   }
 
   /** Settings every job gets from its environment (the scoring job reads its interval there). */

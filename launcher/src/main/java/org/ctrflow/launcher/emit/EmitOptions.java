@@ -3,6 +3,7 @@ package org.ctrflow.launcher.emit;
 import java.time.Duration;
 import org.ctrflow.connectors.replay.EventPublisher;
 import org.ctrflow.connectors.replay.KafkaEventPublisher;
+import org.ctrflow.launcher.DurationConverter;
 import picocli.CommandLine.Option;
 
 /** Where and how fast {@code replay} and {@code generate} send their events. */
@@ -30,12 +31,13 @@ public final class EmitOptions {
 
   @Option(
       names = "--kafka-timeout",
-      defaultValue = "15",
-      description = "Seconds to wait for the broker before giving up (default: ${DEFAULT-VALUE}).")
-  public int kafkaTimeoutSeconds;
+      defaultValue = "15s",
+      converter = DurationConverter.class,
+      description = "How long to wait for the broker before giving up (default: ${DEFAULT-VALUE}).")
+  public Duration kafkaTimeout;
 
   /** A Kafka publisher for these options. */
   public EventPublisher kafkaPublisher() {
-    return new KafkaEventPublisher(bootstrap, topicPrefix, Duration.ofSeconds(kafkaTimeoutSeconds));
+    return new KafkaEventPublisher(bootstrap, topicPrefix, kafkaTimeout);
   }
 }

@@ -38,13 +38,16 @@ public final class KafkaCommand implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin StateDirOption stateDir;
 
-    @Option(names = "--port", defaultValue = "9092", description = "Client port (default 9092).")
+    @Option(
+        names = "--port",
+        defaultValue = "9092",
+        description = "Client port (default ${DEFAULT-VALUE}).")
     int port;
 
     @Option(
         names = "--controller-port",
         defaultValue = "9093",
-        description = "KRaft controller port (default 9093).")
+        description = "KRaft controller port (default ${DEFAULT-VALUE}).")
     int controllerPort;
 
     @Option(
@@ -56,7 +59,7 @@ public final class KafkaCommand implements Runnable {
     @Option(
         names = "--heap",
         defaultValue = "1g",
-        description = "Broker heap, e.g. 512m (default 1g).")
+        description = "Broker heap, e.g. 512m (default ${DEFAULT-VALUE}).")
     String heap;
 
     @Option(names = "--fresh", description = "Delete the broker's data (all topics) first.")

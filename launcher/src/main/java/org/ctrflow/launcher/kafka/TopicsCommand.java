@@ -50,7 +50,7 @@ public final class TopicsCommand implements Runnable {
     @Option(
         names = "--topic-prefix",
         defaultValue = Topic.DEFAULT_PREFIX,
-        description = "Topic names are <prefix>.<topic> (default ctrflow).")
+        description = "Topic names are <prefix>.<topic> (default ${DEFAULT-VALUE}).")
     String prefix;
 
     @Override
@@ -92,7 +92,7 @@ public final class TopicsCommand implements Runnable {
     @Option(
         names = "--replication-factor",
         defaultValue = "1",
-        description = "Replicas per partition (default 1, for a single broker).")
+        description = "Replicas per partition (default ${DEFAULT-VALUE}, for a single broker).")
     short replicationFactor;
 
     @Override

@@ -2,11 +2,13 @@ package org.ctrflow.launcher.models;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.ctrflow.connectors.replay.DatasetFormat;
 import org.ctrflow.connectors.replay.DatasetReader;
 import org.ctrflow.connectors.replay.LibFmReader;
+import org.ctrflow.launcher.DurationConverter;
 import org.ctrflow.models.blocks.CtrModels;
 import org.ctrflow.models.features.FeatureSchema;
 import picocli.CommandLine.Option;
@@ -63,10 +65,11 @@ final class DatasetOptions {
   long limit;
 
   @Option(
-      names = "--progress-seconds",
-      defaultValue = "10",
-      description = "Seconds between progress lines on stderr (default ${DEFAULT-VALUE}).")
-  double progressSeconds;
+      names = "--progress-every",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "Time between progress lines on stderr (default ${DEFAULT-VALUE}).")
+  Duration progressEvery;
 
   /**
    * @throws IllegalArgumentException for an unknown model or format, or bad field names

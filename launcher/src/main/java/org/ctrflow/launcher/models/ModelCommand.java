@@ -57,10 +57,10 @@ abstract class ModelCommand implements Callable<Integer> {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  /** A progress line on stderr every {@code --progress-seconds}: examples, rate, metrics. */
+  /** A progress line on stderr every {@code --progress-every}: examples, rate, metrics. */
   void progress(PrintWriter err, String phase, long examples, ModelMetrics metrics) {
     long now = System.nanoTime();
-    if ((now - lastProgressNanos) / 1e9 < options.progressSeconds) {
+    if (now - lastProgressNanos < options.progressEvery.toNanos()) {
       return;
     }
     lastProgressNanos = now;

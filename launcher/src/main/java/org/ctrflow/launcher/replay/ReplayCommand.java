@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.ctrflow.connectors.config.Durations;
 import org.ctrflow.connectors.replay.ClickDelay;
 import org.ctrflow.connectors.replay.CsvOptions;
 import org.ctrflow.connectors.replay.DatasetFormat;
@@ -20,6 +21,7 @@ import org.ctrflow.connectors.replay.LibFmReader;
 import org.ctrflow.connectors.replay.PublishException;
 import org.ctrflow.connectors.replay.ReplayOptions;
 import org.ctrflow.connectors.replay.ReplayStats;
+import org.ctrflow.launcher.DurationConverter;
 import org.ctrflow.launcher.emit.ConsoleProgress;
 import org.ctrflow.launcher.emit.EmitOptions;
 import org.ctrflow.launcher.models.SchemaSetup;
@@ -75,7 +77,7 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(
       names = "--ignore-file-times",
       description =
-          "Give every row an event time from --base-time and --interval-ms, also rows with their"
+          "Give every row an event time from --base-time and --interval, also rows with their"
               + " own (csv time column): an old file replayed as a live stream.")
   boolean ignoreFileTimes;
 
@@ -90,15 +92,16 @@ public final class ReplayCommand implements Callable<Integer> {
   String baseTime;
 
   @Option(
-      names = "--interval-ms",
-      defaultValue = "10",
+      names = "--interval",
+      defaultValue = "10ms",
+      converter = DurationConverter.class,
       description =
           "Event-time step between rows without their own time (default: ${DEFAULT-VALUE}).")
-  long intervalMs;
+  Duration interval;
 
   @Option(
-      names = "--click-delay-ms",
-      defaultValue = "1000-30000",
+      names = "--click-delay",
+      defaultValue = "1s-30s",
       description =
           "Range of a click's delay after its impression, min-max (default: ${DEFAULT-VALUE}).")
   String clickDelay;
@@ -229,15 +232,14 @@ public final class ReplayCommand implements Callable<Integer> {
             () -> {
               if (range.length != 2) {
                 throw new IllegalArgumentException(
-                    "--click-delay-ms must be min-max in milliseconds, e.g. 1000-30000");
+                    "--click-delay must be min-max, two durations, e.g. 1s-30s");
               }
-              return new ClickDelay(
-                  Duration.ofMillis(Long.parseLong(range[0].strip())),
-                  Duration.ofMillis(Long.parseLong(range[1].strip())),
-                  seed);
+              return new ClickDelay(Durations.parse(range[0]), Durations.parse(range[1]), seed);
             });
     return parse(
-        () -> new ReplayOptions(base, intervalMs, delay, limit, emit.rate, Duration.ofSeconds(1)));
+        () ->
+            new ReplayOptions(
+                base, interval.toMillis(), delay, limit, emit.rate, Duration.ofSeconds(1)));
   }
 
   private CsvOptions csvOptions() {

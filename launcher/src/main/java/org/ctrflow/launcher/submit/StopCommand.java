@@ -3,6 +3,7 @@ package org.ctrflow.launcher.submit;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.ctrflow.launcher.DurationConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,9 +38,10 @@ public final class StopCommand implements Callable<Integer> {
 
   @Option(
       names = "--timeout",
-      paramLabel = "<seconds>",
+      defaultValue = "2min",
+      converter = DurationConverter.class,
       description = "How long to wait for the savepoint. Default: ${DEFAULT-VALUE}.")
-  int timeoutSeconds = 120;
+  Duration timeout;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
@@ -51,10 +53,7 @@ public final class StopCommand implements Callable<Integer> {
               + jobId
               + "'");
     }
-    String location =
-        jobManager
-            .client()
-            .stopWithSavepoint(jobId, savepointDir, Duration.ofSeconds(timeoutSeconds));
+    String location = jobManager.client().stopWithSavepoint(jobId, savepointDir, timeout);
     var out = spec.commandLine().getOut();
     out.println("Stopped job " + jobId + " with savepoint " + location);
     out.println("Resume it with: ctrflow submit <job> --from-savepoint " + location + " ...");

@@ -49,8 +49,12 @@ class DemoCommandTest {
     assertThat(DemoCommand.parseDuration("--d", "500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(DemoCommand.parseDuration("--d", "5m")).isEqualTo(Duration.ofMinutes(5));
     assertThat(DemoCommand.parseDuration("--d", "1h")).isEqualTo(Duration.ofHours(1));
-    assertThat(DemoCommand.parseDuration("--d", "PT2M")).isEqualTo(Duration.ofMinutes(2));
-    assertThatThrownBy(() -> DemoCommand.parseDuration("--d", "-3s"))
+    assertThat(DemoCommand.parseDuration("--d", "2 min")).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> DemoCommand.parseDuration("--d", "PT2M"))
+        .hasMessage("--d: 'PT2M' is not a duration; ISO-8601 durations are not read; write 2 min");
+    assertThatThrownBy(() -> DemoCommand.parseDuration("--d", "90"))
+        .hasMessageContaining("has no unit");
+    assertThatThrownBy(() -> DemoCommand.parseDuration("--d", "0s"))
         .hasMessageContaining("must be positive");
   }
 }

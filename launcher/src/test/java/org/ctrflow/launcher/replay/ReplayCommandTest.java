@@ -108,9 +108,10 @@ class ReplayCommandTest {
     assertThat(replay("--format", "libfm", "--file", file.toString(), "--rate", "fast").err())
         .contains("'fast' is not a rate", "e.g. 1000 or 1000/s");
     assertThat(
-            replay("--format", "libfm", "--file", file.toString(), "--click-delay-ms", "30000-1000")
-                .err())
+            replay("--format", "libfm", "--file", file.toString(), "--click-delay", "30s-1s").err())
         .contains("click delay must satisfy 0 <= min <= max");
+    assertThat(replay("--format", "libfm", "--file", file.toString(), "--interval", "10").err())
+        .contains("'10' has no unit; write e.g. 10ms or 10s");
     assertThat(
             replay("--format", "libfm", "--file", file.toString(), "--base-time", "yesterday")
                 .err())

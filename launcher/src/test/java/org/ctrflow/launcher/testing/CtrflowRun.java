@@ -17,7 +17,8 @@ public final class CtrflowRun {
   public static Result run(String... args) {
     StringWriter output = new StringWriter();
     try (PrintWriter writer = new PrintWriter(output, true)) {
-      int code = CtrflowCommand.commandLine().setOut(writer).setErr(writer).execute(args);
+      int code =
+          CtrflowCommand.run(CtrflowCommand.commandLine().setOut(writer).setErr(writer), args);
       return new Result(code, output.toString());
     }
   }
@@ -40,6 +41,6 @@ public final class CtrflowRun {
         "--slots",
         "2",
         "--timeout",
-        "150");
+        "150s");
   }
 }

@@ -3,6 +3,8 @@ package org.ctrflow.models.blocks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ctrflow.connectors.config.ConfigKey;
+import org.ctrflow.connectors.config.Settings;
 
 /**
  * The wide (linear and factorization-machine) terms of a built-in model, read from {@link
@@ -21,25 +23,34 @@ public record WideOptions(boolean linear, boolean crosses, int crossRows, int fa
   /** Rows of the cross table unless configured: 2^20. */
   public static final int DEFAULT_CROSS_ROWS = 1 << 20;
 
-  public static final List<ModelOptions.Key> KEYS =
-      List.of(
-          new ModelOptions.Key(
-              "wide.linear",
-              "false",
-              "a bias and a weight per feature value added to the logit (true or false); true for"
-                  + " ftrl and fm"),
-          new ModelOptions.Key(
-              "wide.crosses",
-              "none",
-              "hashed weights of the value pairs of every two fields: all or none; all for ftrl"),
-          new ModelOptions.Key(
-              "wide.cross-rows",
-              Integer.toString(DEFAULT_CROSS_ROWS),
-              "rows of the hashed cross table (positive integer)"),
-          new ModelOptions.Key(
-              "wide.factors",
-              "0",
-              "k, factors per feature value of a factorization machine; 0 for none; 8 for fm"));
+  public static final ConfigKey<Boolean> LINEAR =
+      ConfigKey.flag(
+          "wide.linear",
+          false,
+          "A bias and a weight per feature value added to the logit; true for ftrl and fm.");
+  public static final ConfigKey<String> CROSSES =
+      ConfigKey.choice(
+          "wide.crosses",
+          "none",
+          List.of("all", "none"),
+          "Hashed weights of the value pairs of every two fields; all for ftrl.");
+  public static final ConfigKey<Integer> CROSS_ROWS =
+      ConfigKey.integer(
+          "wide.cross-rows",
+          DEFAULT_CROSS_ROWS,
+          1,
+          Integer.MAX_VALUE,
+          "Rows of the hashed cross table.");
+  public static final ConfigKey<Integer> FACTORS =
+      ConfigKey.integer(
+          "wide.factors",
+          0,
+          0,
+          1024,
+          "k, factors per feature value of a factorization machine; 0 for none; 8 for fm.");
+
+  /** Every key, in documentation order. */
+  public static final List<ConfigKey<?>> KEYS = List.of(LINEAR, CROSSES, CROSS_ROWS, FACTORS);
 
   /** No wide terms. */
   public static final WideOptions NONE = new WideOptions(false, false, DEFAULT_CROSS_ROWS, 0);
@@ -67,13 +78,10 @@ public record WideOptions(boolean linear, boolean crosses, int crossRows, int fa
   public static WideOptions of(String model, Map<String, String> options) {
     Map<String, String> given = new LinkedHashMap<>(defaults(model));
     given.putAll(options);
-    ModelOptions o = ModelOptions.parse(given, KEYS, "model '" + model + "'");
+    Settings o = Settings.of(given, KEYS, "model '" + model + "' option");
     WideOptions wide =
         new WideOptions(
-            o.bool("wide.linear"),
-            o.choice("wide.crosses", List.of("all", "none")).equals("all"),
-            o.positive("wide.cross-rows"),
-            o.integer("wide.factors", 0, 1024));
+            o.get(LINEAR), o.get(CROSSES).equals("all"), o.get(CROSS_ROWS), o.get(FACTORS));
     if (!wide.any() && CtrModels.WIDE_ONLY.contains(model)) {
       throw new IllegalArgumentException(
           "model '" + model + "' needs at least one of wide.linear, wide.crosses, wide.factors");

@@ -190,11 +190,11 @@ class SequentialLearnerTest {
                 new OnlineTrainer(
                     config("finalmlp", Map.of("wide.crossez", "all")),
                     TrainerConfig.builder().build()))
-        .hasMessageStartingWith("unknown model 'finalmlp' option 'wide.crossez'; valid options:");
+        .hasMessageStartingWith("unknown model 'finalmlp' option 'wide.crossez'; known:");
     assertThatThrownBy(
             () ->
                 new OnlineTrainer(
                     config("fm", Map.of("wide.factors", "-1")), TrainerConfig.builder().build()))
-        .hasMessage("option 'wide.factors' must be an integer from 0 to 1024; got '-1'");
+        .hasMessage("wide.factors must be an integer from 0 to 1024, was '-1'");
   }
 }

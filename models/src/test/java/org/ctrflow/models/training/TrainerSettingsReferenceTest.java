@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
+import org.ctrflow.connectors.config.ReferenceTable;
 import org.ctrflow.connectors.testing.GeneratedDocs;
-import org.ctrflow.models.blocks.ModelOptions;
 import org.ctrflow.models.blocks.WideOptions;
 import org.junit.jupiter.api.Test;
 
@@ -34,16 +34,7 @@ class TrainerSettingsReferenceTest {
                 .append(" |\n"));
     GeneratedDocs.assertSection("docs/online-training.md", "trainer-settings", table.toString());
 
-    StringBuilder wide = new StringBuilder("| option | default | meaning |\n|---|---|---|\n");
-    for (ModelOptions.Key key : WideOptions.KEYS) {
-      wide.append("| `")
-          .append(key.name())
-          .append("` | `")
-          .append(key.defaultValue())
-          .append("` | ")
-          .append(key.description())
-          .append(" |\n");
-    }
-    GeneratedDocs.assertSection("docs/online-training.md", "wide-options", wide.toString());
+    GeneratedDocs.assertSection(
+        "docs/online-training.md", "wide-options", ReferenceTable.markdown(WideOptions.KEYS, ""));
   }
 }
