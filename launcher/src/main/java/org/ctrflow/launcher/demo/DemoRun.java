@@ -83,9 +83,13 @@ final class DemoRun {
     Runtime.getRuntime().addShutdownHook(hook);
     startedNanos = System.nanoTime();
     boolean healthy;
+    RunLog runLog = null;
     try {
       run = RunDirectory.create(settings.stateDir(), err);
-      err.println("ctrflow demo: state and logs in " + run.path());
+      Path log = run.log(RunLog.NAME);
+      runLog = RunLog.redirect(log);
+      err.println(
+          "ctrflow demo: state and logs in " + run.path() + " (Flink and Kafka: " + log + ")");
       startEverything();
       healthy = loop();
     } catch (Exception e) {
@@ -93,6 +97,9 @@ final class DemoRun {
       healthy = false;
     }
     finish();
+    if (runLog != null) {
+      runLog.close();
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {

@@ -183,6 +183,7 @@ class DemoIT {
             .redirectError(stderr.toFile())
             .directory(HOME.toFile());
     builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+    builder.environment().putIfAbsent("TORCH_CPP_LOG_LEVEL", "ERROR");
     Path jemalloc = Path.of("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
     if (Files.exists(jemalloc)) {
       builder.environment().putIfAbsent("LD_PRELOAD", jemalloc.toString());
@@ -193,6 +194,7 @@ class DemoIT {
     try {
       runUntilItEnds(demo, launched, stdout, stderr, phases, length, checkDashboard);
       checkSummaryAndProcesses(demo, state);
+      checkConsoleIsTheDemos(stdout, stderr, newestRun(state));
     } catch (AssertionError | Exception e) {
       throw new AssertionError(
           e.getMessage()
@@ -314,6 +316,29 @@ class DemoIT {
             .map(ProcessHandle::pid)
             .toList();
     assertThat(strays).as("processes naming %s", runPath).isEmpty();
+  }
+
+  /**
+   * A line the libraries wrote: log4j2.xml's console layout ({@code 04:58:04.705 WARN ...}), a
+   * stack trace, or libtorch's native log ({@code [W1204 04:58:26.456 ...]}).
+   */
+  private static final Pattern LIBRARY_LINE =
+      Pattern.compile(
+          "^(\\d{2}:\\d{2}:\\d{2}\\.\\d{3} +(TRACE|DEBUG|INFO|WARN|ERROR)\\b|\\s+at |\\[[WEIF]\\d{4} ).*");
+
+  /**
+   * Its console (stdout and stderr, both files here, not a terminal) holds the demo's own lines;
+   * what Flink and Kafka logged is in the run directory's {@code logs/demo.log}.
+   */
+  private static void checkConsoleIsTheDemos(Path stdout, Path stderr, Path run) throws Exception {
+    for (Path console : List.of(stdout, stderr)) {
+      List<String> library =
+          Files.readAllLines(console, StandardCharsets.UTF_8).stream()
+              .filter(line -> LIBRARY_LINE.matcher(line).matches())
+              .toList();
+      assertThat(library).as("library log lines on the demo's console, %s", console).isEmpty();
+    }
+    assertThat(run.resolve("logs").resolve(RunLog.NAME + ".log")).isNotEmptyFile();
   }
 
   /** Group 1 of {@code pattern}'s first match in {@code file}, once the demo has written it. */
