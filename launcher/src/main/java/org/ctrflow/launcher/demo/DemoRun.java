@@ -83,11 +83,12 @@ final class DemoRun {
     Runtime.getRuntime().addShutdownHook(hook);
     startedNanos = System.nanoTime();
     boolean healthy;
-    RunLog runLog = null;
     try {
       run = RunDirectory.create(settings.stateDir(), err);
       Path log = run.log(RunLog.NAME);
-      runLog = RunLog.redirect(log);
+      // Never handed back: the demo is the JVM's last work, and Flink's actor systems still log
+      // while they shut down, after Ctrl-C even once the summary is out.
+      RunLog.redirect(log);
       err.println(
           "ctrflow demo: state and logs in " + run.path() + " (Flink and Kafka: " + log + ")");
       startEverything();
@@ -97,9 +98,6 @@ final class DemoRun {
       healthy = false;
     }
     finish();
-    if (runLog != null) {
-      runLog.close();
-    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {

@@ -13,10 +13,11 @@ import org.apache.logging.log4j.core.layout.PatternLayout;
 
 /**
  * Sends everything logged in the demo's JVM (the Flink MiniCluster and the jobs' clients, the
- * in-JVM Kafka broker, DJL) to a file in the run directory for as long as the demo runs, instead of
- * the console: the console is the demo's own, its progress, status lines and summary, whether it is
- * a terminal, a file or a pipe. The child JVMs log to files of their own there already. The
- * loggers' levels (log4j2.xml) stay as they are; closing puts the console back.
+ * in-JVM Kafka broker, DJL) to a file in the run directory instead of the console: the console is
+ * the demo's own, its progress, status lines and summary, whether it is a terminal, a file or a
+ * pipe. The child JVMs log to files of their own there already. The loggers' levels (log4j2.xml)
+ * stay as they are; closing puts the console back, for a JVM that goes on after a demo (the demo's
+ * own ends with it and never closes it).
  */
 final class RunLog implements AutoCloseable {
 
