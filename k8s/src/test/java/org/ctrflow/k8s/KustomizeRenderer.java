@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * Renders a kustomization directory the way {@code kustomize build} does, for the features the
  * project's kustomizations use. No Kustomize implementation exists for the JVM (Kustomize is Go;
- * Maven Central has none), so this is the "equivalent documented merge" of issue 9:
+ * Maven Central has none), so this is an equivalent merge, documented here:
  *
  * <ul>
  *   <li>{@code resources}: YAML files (multi-document) and directories holding a kustomization,

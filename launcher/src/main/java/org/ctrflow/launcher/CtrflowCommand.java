@@ -13,6 +13,7 @@ import org.ctrflow.launcher.kafka.TopicsCommand;
 import org.ctrflow.launcher.labelqueue.LabelQueueCommand;
 import org.ctrflow.launcher.models.PrequentialCommand;
 import org.ctrflow.launcher.models.TrainOfflineCommand;
+import org.ctrflow.launcher.process.InheritedConsole;
 import org.ctrflow.launcher.replay.ReplayCommand;
 import org.ctrflow.launcher.schema.SchemaCommand;
 import org.ctrflow.launcher.submit.StopCommand;
@@ -56,6 +57,7 @@ public final class CtrflowCommand implements Runnable {
   }
 
   public static void main(String[] args) {
+    InheritedConsole.adopt();
     System.exit(run(commandLine(), args));
   }
 

@@ -166,9 +166,9 @@ public final class NeuralMemory extends AbstractBlock {
 
   /**
    * The write rule for a batch of n examples, M' = M ⊙ (1 − z̄1ᵀ) + (1/n)·Zᵀ·H with z̄ the mean
-   * addressing: per example it is the issue's M ⊙ (1 − z1ᵀ) + z·hᵀ, averaged over the batch, so
-   * every slot stays a convex combination of its old value and the contents addressed to it
-   * (weights 1 − z̄_l and z̄_l) however large the batch.
+   * addressing: per example it is the rule M ⊙ (1 − z1ᵀ) + z·hᵀ, averaged over the batch, so every
+   * slot stays a convex combination of its old value and the contents addressed to it (weights 1 −
+   * z̄_l and z̄_l) however large the batch.
    *
    * @param memory (L, K)
    * @param z (n, L) addressing of the writing examples (the caller detaches it: f_r learns from

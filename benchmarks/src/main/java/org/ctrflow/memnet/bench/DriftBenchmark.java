@@ -32,7 +32,7 @@ public final class DriftBenchmark {
   /** One compared model. */
   public record Variant(String label, String model, Map<String, String> options) {}
 
-  /** The four: FinalMLP, memnet slow only, memnet with fast learning, the hybrid. */
+  /** FinalMLP as the baseline, memnet slow only, memnet with fast learning, the hybrid. */
   public static final List<Variant> VARIANTS =
       List.of(
           new Variant("finalmlp", "finalmlp", Map.of()),

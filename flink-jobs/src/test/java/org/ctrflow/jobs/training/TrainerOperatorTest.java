@@ -158,9 +158,8 @@ class TrainerOperatorTest {
   /**
    * Version 1 is stored after the checkpoint, then the task fails: the restored task continues with
    * version 2, a full snapshot. Also when the checkpoint holds no state for the model (taken before
-   * its first example reached this subtask): a CI run of {@link TrainingFailoverTest} failed on
-   * exactly that, the fresh start published version 1 again, the store refused it, and every
-   * restart failed the same way.
+   * its first example reached this subtask): a fresh start there would publish version 1 again, the
+   * store would refuse it, and every restart would fail the same way.
    */
   @ParameterizedTest(name = "model state in the checkpoint: {0}")
   @ValueSource(booleans = {true, false})

@@ -85,7 +85,12 @@ final class DemoRun {
     boolean healthy;
     try {
       run = RunDirectory.create(settings.stateDir(), err);
-      err.println("ctrflow demo: state and logs in " + run.path());
+      Path log = run.log(RunLog.NAME);
+      // Never handed back: the demo is the JVM's last work, and Flink's actor systems still log
+      // while they shut down, after Ctrl-C even once the summary is out.
+      RunLog.redirect(log);
+      err.println(
+          "ctrflow demo: state and logs in " + run.path() + " (Flink and Kafka: " + log + ")");
       startEverything();
       healthy = loop();
     } catch (Exception e) {

@@ -80,6 +80,8 @@ public final class ChildJvm {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    // The console descriptor is this JVM's; in a child the same number is some other file.
+    builder.environment().remove(InheritedConsole.ENV);
     if (workDir != null) {
       Files.createDirectories(workDir);
       builder.directory(workDir.toFile());

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The foundation's acceptance path, through the real commands: {@code kafka start}, {@code topics
+ * The data path from file to topics, through the real commands: {@code kafka start}, {@code topics
  * create}, {@code replay --format libfm} of the Frappe test split, then exact counts on the topics,
  * then {@code kafka stop}.
  */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,14 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The issue's acceptance run: {@code ctrflow demo --duration 90s} from the packaged distribution
- * (launcher jar + lib, the labeling queue's jar + lib) in a child JVM, as {@code bin/ctrflow} runs
- * it. While it runs, headless Chromium checks the live dashboard's charts (skipped without
- * Chromium); after it ends, its summary and the process table are checked. The same loop with
- * {@code --cluster --faults} checks the session-cluster mode, every part a process of its own,
- * through the fault drill: the broker frozen for longer than its clients' timeouts, then a kill -9
- * of the TaskManager, the labeling queue and the model server in turn; the loop must recover by
- * itself each time, and afterwards every acknowledged event, label and request must be in its topic
+ * The demo end to end: {@code ctrflow demo --duration 90s} from the packaged distribution (launcher
+ * jar + lib, the labeling queue's jar + lib) in a child JVM, as {@code bin/ctrflow} runs it. While
+ * it runs, headless Chromium checks the live dashboard's charts (skipped without Chromium); after
+ * it ends, its summary and the process table are checked. The same loop with {@code --cluster
+ * --faults} checks the session-cluster mode, every part a process of its own, through the fault
+ * drill: the broker frozen for longer than its clients' timeouts, then a kill -9 of the
+ * TaskManager, the labeling queue and the model server in turn; the loop must recover by itself
+ * each time, and afterwards every acknowledged event, label and request must be in its topic
  * exactly once.
  */
 @Timeout(900)
@@ -160,13 +159,10 @@ class DemoIT {
     Path stdout = HOME.resolve("launcher/target/" + name + ".out");
     Path stderr = HOME.resolve("launcher/target/" + name + ".err");
 
+    // bin/ctrflow as a user runs it (without rebuilding): it sets up the JVM, and gives the demo
+    // its console apart from the process's stderr, where native code writes.
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("@" + HOME.resolve("bin/jvm.options"));
-    cmd.add("-Dctrflow.home=" + HOME.toAbsolutePath().normalize());
-    cmd.add("-cp");
-    cmd.add(jar + File.pathSeparator + lib + "/*");
-    cmd.add("org.ctrflow.launcher.CtrflowCommand");
+    cmd.add(HOME.resolve("bin/ctrflow").toString());
     cmd.addAll(
         List.of(
             "demo",
@@ -182,17 +178,15 @@ class DemoIT {
             .redirectOutput(stdout.toFile())
             .redirectError(stderr.toFile())
             .directory(HOME.toFile());
-    builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
-    Path jemalloc = Path.of("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
-    if (Files.exists(jemalloc)) {
-      builder.environment().putIfAbsent("LD_PRELOAD", jemalloc.toString());
-    }
+    builder.environment().put("CTRFLOW_NO_REBUILD", "1");
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
     List<String> phases = new ArrayList<>();
     long launched = System.nanoTime();
     Process demo = builder.start();
     try {
       runUntilItEnds(demo, launched, stdout, stderr, phases, length, checkDashboard);
       checkSummaryAndProcesses(demo, state);
+      checkConsoleIsTheDemos(stdout, stderr, newestRun(state));
     } catch (AssertionError | Exception e) {
       throw new AssertionError(
           e.getMessage()
@@ -314,6 +308,29 @@ class DemoIT {
             .map(ProcessHandle::pid)
             .toList();
     assertThat(strays).as("processes naming %s", runPath).isEmpty();
+  }
+
+  /**
+   * A line the libraries wrote: log4j2.xml's console layout ({@code 04:58:04.705 WARN ...}), a
+   * stack trace, or libtorch's native log ({@code [W1204 04:58:26.456 ...]}).
+   */
+  private static final Pattern LIBRARY_LINE =
+      Pattern.compile(
+          "^(\\d{2}:\\d{2}:\\d{2}\\.\\d{3} +(TRACE|DEBUG|INFO|WARN|ERROR)\\b|\\s+at |\\[[WEIF]\\d{4} ).*");
+
+  /**
+   * Its console (stdout and stderr, both files here, not a terminal) holds the demo's own lines;
+   * what Flink and Kafka logged is in the run directory's {@code logs/demo.log}.
+   */
+  private static void checkConsoleIsTheDemos(Path stdout, Path stderr, Path run) throws Exception {
+    for (Path console : List.of(stdout, stderr)) {
+      List<String> library =
+          Files.readAllLines(console, StandardCharsets.UTF_8).stream()
+              .filter(line -> LIBRARY_LINE.matcher(line).matches())
+              .toList();
+      assertThat(library).as("library log lines on the demo's console, %s", console).isEmpty();
+    }
+    assertThat(run.resolve("logs").resolve(RunLog.NAME + ".log")).isNotEmptyFile();
   }
 
   /** Group 1 of {@code pattern}'s first match in {@code file}, once the demo has written it. */
