@@ -99,10 +99,7 @@ record Components(
           union(
               Set.of(QUEUE_SERVE),
               optionNames(
-                  new CommandLine(new LabelQueueMain())
-                      .getSubcommands()
-                      .get(QUEUE_SERVE)
-                      .getCommandSpec())),
+                  LabelQueueMain.commandLine().getSubcommands().get(QUEUE_SERVE).getCommandSpec())),
           Set.of("label-requests"),
           Set.of("human-labels"));
 
