@@ -30,13 +30,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module layering of docs/architecture.md, checked on the compiled classes of every module:
- * those on the benchmarks module's class path (it sits on top of all others; the testing module's
- * test helpers are on its test class path), and the labeling queue's, read from its build output
- * (it never shares a class path with Flink). The benchmarks and testing modules keep the packages
- * of the code they hold, so their layers are told by module, the others by package. Every layer
- * must hold classes and every rule must match some, so a renamed package fails here instead of
- * passing unchecked. (Module-level bans on Flink and rocksdbjni are enforced per module by the
+ * The module layering of docs/concepts/architecture.md, checked on the compiled classes of every
+ * module: those on the benchmarks module's class path (it sits on top of all others; the testing
+ * module's test helpers are on its test class path), and the labeling queue's, read from its build
+ * output (it never shares a class path with Flink). The benchmarks and testing modules keep the
+ * packages of the code they hold, so their layers are told by module, the others by package. Every
+ * layer must hold classes and every rule must match some, so a renamed package fails here instead
+ * of passing unchecked. (Module-level bans on Flink and rocksdbjni are enforced per module by the
  * Maven enforcer; this test catches class-level reaches across layers.)
  */
 class ArchitectureTest {

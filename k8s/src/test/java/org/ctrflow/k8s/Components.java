@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * @param livePath liveness path, or null where Kubernetes probes are the operator's business
  * @param readyPath readiness path, or null as above
  * @param options every command-line word the component declares that a manifest may set
- * @param reads topic suffixes it consumes (docs/architecture.md, data flow)
+ * @param reads topic suffixes it consumes (docs/concepts/architecture.md, data flow)
  * @param writes topic suffixes it produces
  */
 record Components(

@@ -36,7 +36,7 @@ final class Devices {
                 + Engine.getInstance().getEngineName()
                 + " engine sees "
                 + gpus
-                + " GPU(s); use cpu or auto, or a GPU build (docs/model-serving.md)");
+                + " GPU(s); use cpu or auto, or a GPU build (docs/concepts/model-serving.md)");
       }
       return Device.gpu(id);
     }

@@ -11,11 +11,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ctrflow serve}: the model server (docs/model-serving.md). The common settings have their
- * own options; every setting, with its default, is listed by {@code --list-settings} and can be
- * given as {@code --set key=value}. The admin token comes from {@code CTRFLOW_ADMIN_TOKEN}, so it
- * never shows in a process list. It lives in this module, not the launcher, so {@link ServeMain}
- * runs it on a class path without Flink (the model-server image); the launcher only registers it.
+ * {@code ctrflow serve}: the model server (docs/concepts/model-serving.md). The common settings
+ * have their own options; every setting, with its default, is listed by {@code --list-settings} and
+ * can be given as {@code --set key=value}. The admin token comes from {@code CTRFLOW_ADMIN_TOKEN},
+ * so it never shows in a process list. It lives in this module, not the launcher, so {@link
+ * ServeMain} runs it on a class path without Flink (the model-server image); the launcher only
+ * registers it.
  */
 @Command(
     name = "serve",

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  * The heap a parsed request holds, measured (heap in use after a full collection, before and while
  * the tree and its feature rows are held) for full-size requests of both API forms and for the
  * smallest values a tensor can have; the admission estimate must bound each. Prints the figures
- * docs/model-serving.md quotes.
+ * docs/concepts/model-serving.md quotes.
  */
 @Timeout(120)
 class RequestHeapTest {

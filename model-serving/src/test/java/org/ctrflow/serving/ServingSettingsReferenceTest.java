@@ -4,12 +4,16 @@ import org.ctrflow.connectors.config.ReferenceTable;
 import org.ctrflow.connectors.testing.GeneratedDocs;
 import org.junit.jupiter.api.Test;
 
-/** docs/model-serving.md lists every server setting as {@link ServingConfig} declares it. */
+/**
+ * docs/concepts/model-serving.md lists every server setting as {@link ServingConfig} declares it.
+ */
 class ServingSettingsReferenceTest {
 
   @Test
   void theSettingsTableMatchesTheDeclaredKeys() throws Exception {
     GeneratedDocs.assertSection(
-        "docs/model-serving.md", "serve-settings", ReferenceTable.markdown(ServingConfig.KEYS, ""));
+        "docs/concepts/model-serving.md",
+        "serve-settings",
+        ReferenceTable.markdown(ServingConfig.KEYS, ""));
   }
 }

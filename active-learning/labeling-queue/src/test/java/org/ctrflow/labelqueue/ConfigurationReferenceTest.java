@@ -5,12 +5,14 @@ import org.ctrflow.connectors.testing.CommandReference;
 import org.ctrflow.connectors.testing.GeneratedDocs;
 import org.junit.jupiter.api.Test;
 
-/** docs/configuration.md lists the labeling queue's options as the service declares them. */
+/**
+ * docs/reference/configuration.md lists the labeling queue's options as the service declares them.
+ */
 class ConfigurationReferenceTest {
 
   @Test
   void theQueueSectionMatchesTheDeclaredOptions() throws Exception {
     String rendered = CommandReference.markdown(LabelQueueMain.commandLine(), 3, List.of());
-    GeneratedDocs.assertSection("docs/configuration.md", "label-queue", rendered);
+    GeneratedDocs.assertSection("docs/reference/configuration.md", "label-queue", rendered);
   }
 }

@@ -24,7 +24,7 @@ import java.util.Optional;
  *
  * {@code features} and {@code numericFeatures} are either an object of feature name to path or one
  * path to an object whose members are the features. Sections a job does not read may be left out.
- * The reference is in docs/jobs.md ("Events in your own format").
+ * The reference is in docs/concepts/jobs.md ("Events in your own format").
  */
 public final class EventMapping implements Serializable {
 

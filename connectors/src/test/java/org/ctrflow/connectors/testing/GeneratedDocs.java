@@ -20,7 +20,7 @@ public final class GeneratedDocs {
   /**
    * Checks (or with {@code -Dctrflow.docs.update=true}, rewrites) one generated section.
    *
-   * @param doc path under the project root, e.g. {@code docs/configuration.md}
+   * @param doc path under the project root, e.g. {@code docs/reference/configuration.md}
    * @param section the section's name in its markers
    * @param rendered the section's text as the code declares it today
    */

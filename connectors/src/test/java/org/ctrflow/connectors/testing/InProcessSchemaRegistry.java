@@ -20,8 +20,8 @@ import org.apache.avro.io.EncoderFactory;
  * A schema registry in the test JVM serving the read side of the Confluent REST API ({@code GET
  * /schemas/ids/<id>}, answering {@code {"schema": "..."}} or 404), on a free loopback port;
  * Apicurio serves the same API under {@code /apis/ccompat/v7}. Apicurio's own registry cannot start
- * from Maven artifacts here (docs/jobs.md says why), so tests use this one. Also frames records in
- * the wire format producers write.
+ * from Maven artifacts here (docs/concepts/jobs.md says why), so tests use this one. Also frames
+ * records in the wire format producers write.
  */
 public final class InProcessSchemaRegistry implements AutoCloseable {
 

@@ -10,12 +10,12 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the topic table of docs/architecture.md true to {@link Topic}. */
+/** Keeps the topic table of docs/concepts/architecture.md true to {@link Topic}. */
 class TopicDocsTest {
 
   @Test
   void architectureDocListsEveryTopicWithItsSettings() throws Exception {
-    List<String> lines = Files.readAllLines(Path.of("..", "docs", "architecture.md"));
+    List<String> lines = Files.readAllLines(Path.of("..", "docs", "concepts", "architecture.md"));
     Map<String, String[]> rows =
         lines.stream()
             .filter(l -> l.startsWith("| `"))
@@ -26,7 +26,9 @@ class TopicDocsTest {
 
     for (Topic topic : Topic.values()) {
       String[] row = rows.get(topic.suffix());
-      assertThat(row).as("row of topic %s in docs/architecture.md", topic.suffix()).isNotNull();
+      assertThat(row)
+          .as("row of topic %s in docs/concepts/architecture.md", topic.suffix())
+          .isNotNull();
       TopicSpec spec = topic.spec("ctrflow");
       long retentionDays = Long.parseLong(spec.configs().get("retention.ms")) / 86_400_000L;
       assertThat(row[4].trim())

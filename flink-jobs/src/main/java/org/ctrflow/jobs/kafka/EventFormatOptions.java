@@ -36,7 +36,7 @@ public final class EventFormatOptions {
           .defaultValue("")
           .withDescription(
               "A JSON file saying where each ctrflow field sits in your records, per event type"
-                  + " (docs/jobs.md, Events in your own format). Empty: none.");
+                  + " (docs/concepts/jobs.md, Events in your own format). Empty: none.");
 
   public static final ConfigOption<String> SCHEMA_REGISTRY_URL =
       ConfigOptions.key("schema-registry-url")

@@ -54,7 +54,7 @@ public final class TrainingJobOptions {
               "A model config JSON file (CtrModelConfig.toJson's form) used for every model with"
                   + " its name replaced; default: each model's online config sized from the schema"
                   + " (the Frappe config for a table of at most 2^17 rows, the Criteo-sized one"
-                  + " above; see docs/schema.md and docs/online-training.md).");
+                  + " above; see docs/reference/schema.md and docs/concepts/online-training.md).");
 
   public static final ConfigOption<String> TRAINER_CONFIG =
       ConfigOptions.key("trainer-config")

@@ -12,20 +12,21 @@ import org.ctrflow.jobs.training.TrainingJobOptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/configuration.md lists each job's options (what {@code ctrflow submit <job>} passes to the
- * job's {@code main}) as the jobs declare them.
+ * docs/reference/configuration.md lists each job's options (what {@code ctrflow submit <job>}
+ * passes to the job's {@code main}) as the jobs declare them.
  */
 class JobOptionsReferenceTest {
 
   @Test
   void theJobSectionsMatchTheDeclaredOptions() throws Exception {
     GeneratedDocs.assertSection(
-        "docs/configuration.md", "label-join", table(LabelJoinOptions.allOptions()));
-    GeneratedDocs.assertSection("docs/configuration.md", "training", table(TrainingJobOptions.ALL));
+        "docs/reference/configuration.md", "label-join", table(LabelJoinOptions.allOptions()));
     GeneratedDocs.assertSection(
-        "docs/configuration.md", "scoring", table(ScoringOptions.allOptions()));
+        "docs/reference/configuration.md", "training", table(TrainingJobOptions.ALL));
     GeneratedDocs.assertSection(
-        "docs/jobs.md", "label-join-options", table(LabelJoinOptions.options()));
+        "docs/reference/configuration.md", "scoring", table(ScoringOptions.allOptions()));
+    GeneratedDocs.assertSection(
+        "docs/concepts/jobs.md", "label-join-options", table(LabelJoinOptions.options()));
   }
 
   /** One Markdown table row per option: {@code --key}, default (blank: required), description. */

@@ -53,7 +53,7 @@ final class DemoJobs {
                 // taken for idle while the join catches up on a backlog. When the demo fed its
                 // stream before starting Flink, positives sent at the click made the first model
                 // version train on positives only, and a 5 s timeout turned 485-637 clicks into
-                // orphans (docs/jobs.md, "Catching up on a backlog").
+                // orphans (docs/concepts/jobs.md, "Catching up on a backlog").
                 "--hold-positives",
                 "true",
                 "--idle-timeout",

@@ -171,7 +171,8 @@ final class DemoRun {
 
     // Feeding starts once the jobs are submitted, not before Flink: a stream fed during start-up
     // (45-70 s for a session cluster) is a backlog of 15,000-20,000 events the jobs must first
-    // catch up on, and how the run went then depended on how long start-up took (docs/jobs.md,
+    // catch up on, and how the run went then depended on how long start-up took
+    // (docs/concepts/jobs.md,
     // "Catching up on a backlog").
     step("feeding " + DemoFeeds.describe(settings));
     GeneratorConfig generator = DemoFeeds.generator(settings);

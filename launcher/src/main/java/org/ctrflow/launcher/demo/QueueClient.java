@@ -12,9 +12,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The labeling queue's HTTP API as a labeler uses it (docs/labeling-queue.md): lease the most
- * uncertain pending task, label or skip it, read the queue's statistics. Every call carries the
- * labeler's bearer token.
+ * The labeling queue's HTTP API as a labeler uses it (docs/concepts/labeling-queue.md): lease the
+ * most uncertain pending task, label or skip it, read the queue's statistics. Every call carries
+ * the labeler's bearer token.
  */
 final class QueueClient {
 

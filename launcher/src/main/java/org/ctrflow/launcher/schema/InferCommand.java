@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ctrflow schema infer}: reads a sample of a dataset, decides per column how a model should
- * read it (docs/schema.md says by which rules), prints what it decided and why, and writes the
- * schema JSON, input section included, so {@code --schema FILE} alone reads the data's files.
+ * read it (docs/reference/schema.md says by which rules), prints what it decided and why, and
+ * writes the schema JSON, input section included, so {@code --schema FILE} alone reads the data's
+ * files.
  */
 @Command(
     name = "infer",

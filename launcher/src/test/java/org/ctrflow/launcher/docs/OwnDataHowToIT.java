@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * docs/own-data.md, "Train on your own data", runs as written: its {@code bash} blocks in order, in
- * one bash from the repository root, with {@code bin/ctrflow} on the packaged launcher (after
- * {@code package}). Only the variables of its first block are set from outside (free ports, a
- * temporary state directory, the shared dataset folder), as the page says they may be. From a CSV
- * file to a schema, a prequential pass, a broker, a session cluster, the label-join and training
- * jobs, a replay, and a model server answering a scoring request.
+ * docs/how-to/train-on-your-own-data.md, "Train on your own data", runs as written: its {@code
+ * bash} blocks in order, in one bash from the repository root, with {@code bin/ctrflow} on the
+ * packaged launcher (after {@code package}). Only the variables of its first block are set from
+ * outside (free ports, a temporary state directory, the shared dataset folder), as the page says
+ * they may be. From a CSV file to a schema, a prequential pass, a broker, a session cluster, the
+ * label-join and training jobs, a replay, and a model server answering a scoring request.
  */
 class OwnDataHowToIT {
 
@@ -36,13 +36,17 @@ class OwnDataHowToIT {
   @Timeout(900)
   void theHowToRunsAsWritten() throws Exception {
     Path data = SharedData.dataset("taobao_tiny_fuxictr/train_sample.csv").getParent();
-    String page = Files.readString(HOME.resolve("docs/own-data.md"), StandardCharsets.UTF_8);
+    String page =
+        Files.readString(
+            HOME.resolve("docs/how-to/train-on-your-own-data.md"), StandardCharsets.UTF_8);
     List<String> blocks = new ArrayList<>();
     Matcher m = BASH_BLOCK.matcher(page);
     while (m.find()) {
       blocks.add(m.group(1));
     }
-    assertThat(blocks).as("bash blocks of docs/own-data.md").hasSizeGreaterThan(5);
+    assertThat(blocks)
+        .as("bash blocks of docs/how-to/train-on-your-own-data.md")
+        .hasSizeGreaterThan(5);
     Path script = state.resolve("how-to.sh");
     Files.writeString(
         script, "set -euo pipefail\nset -x\n" + String.join("\n", blocks), StandardCharsets.UTF_8);

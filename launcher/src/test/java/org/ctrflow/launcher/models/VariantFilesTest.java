@@ -13,13 +13,13 @@ import org.ctrflow.models.training.TrainerConfig;
 import org.junit.jupiter.api.Test;
 
 /**
- * The variant files of docs/online-training/ stay valid overrides of the Frappe preset, and {@code
- * defaults.json} spells out exactly the online defaults, as that page says.
+ * The variant files of docs/benchmarks/variants/ stay valid overrides of the Frappe preset, and
+ * {@code defaults.json} spells out exactly the online defaults, as that page says.
  */
 class VariantFilesTest {
 
   private static final Path DIR =
-      Path.of(System.getProperty("ctrflow.project.dir", "..")).resolve("docs/online-training");
+      Path.of(System.getProperty("ctrflow.project.dir", "..")).resolve("docs/benchmarks/variants");
 
   @Test
   void everyVariantFileOverridesThePreset() throws IOException {

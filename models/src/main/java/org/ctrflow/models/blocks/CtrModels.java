@@ -87,11 +87,11 @@ public final class CtrModels {
 
   /**
    * The online learning defaults of a model's config: FinalMLP gets wide terms (Wide &amp; Deep),
-   * chosen on {@code ctrflow bench adapt}'s scenarios (docs/online-training.md): linear terms, and
-   * pair crosses when the schema has at most {@link #MAX_CROSSED_FIELDS} fields. Beyond, an example
-   * updates hundreds of crosses (741 for Criteo's 39 fields), each with a full per-coordinate FTRL
-   * step, and its logit overshoots (the Criteo sample's log loss: 3.27). A config that sets options
-   * already, and every other model, is returned as it is.
+   * chosen on {@code ctrflow bench adapt}'s scenarios (docs/concepts/online-training.md): linear
+   * terms, and pair crosses when the schema has at most {@link #MAX_CROSSED_FIELDS} fields. Beyond,
+   * an example updates hundreds of crosses (741 for Criteo's 39 fields), each with a full
+   * per-coordinate FTRL step, and its logit overshoots (the Criteo sample's log loss: 3.27). A
+   * config that sets options already, and every other model, is returned as it is.
    */
   public static CtrModelConfig online(CtrModelConfig config) {
     if (!config.model().equals("finalmlp") || !config.options().isEmpty()) {

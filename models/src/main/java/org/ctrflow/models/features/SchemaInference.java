@@ -16,8 +16,8 @@ import org.ctrflow.connectors.replay.TimeFormat;
 /**
  * Proposes a feature schema from a sample of rows: per column categorical or numeric, an estimate
  * of its distinct values, an encoding (hashed, idRange or vocabulary; logSquared or boundaries) and
- * the gate contexts; the rules are documented in {@code docs/schema.md}. Feed rows with {@link
- * #add}, then {@link #propose}.
+ * the gate contexts; the rules are documented in {@code docs/reference/schema.md}. Feed rows with
+ * {@link #add}, then {@link #propose}.
  */
 public final class SchemaInference {
 

@@ -13,7 +13,7 @@ import java.util.Map;
  * Hyper-parameters of {@link OnlineTrainer} and of offline (multi-epoch) training; immutable and
  * validated on construction. Start from {@link #builder()} (the defaults) or a preset, and override
  * from JSON with {@link #withOverrides}. Each component's meaning is declared once, in {@link
- * #DESCRIPTIONS} (the reference table in docs/online-training.md is generated from it).
+ * #DESCRIPTIONS} (the reference table in docs/concepts/online-training.md is generated from it).
  */
 public record TrainerConfig(
     int batchSize,
@@ -141,10 +141,10 @@ public record TrainerConfig(
 
   /**
    * A builder holding the defaults. For online learning they were chosen on {@code ctrflow bench
-   * adapt}'s scenarios (docs/online-training.md): micro-batches of 256, AdaGrad embedding rows at
-   * 0.05, replay of the last 200,000 examples one for one, FTRL α 0.3 for wide terms; the dense
-   * parameters keep FuxiCTR's Adam 1e-3 and clip 10. The offline settings (patience 2, decay 0.1)
-   * are FuxiCTR's.
+   * adapt}'s scenarios (docs/concepts/online-training.md): micro-batches of 256, AdaGrad embedding
+   * rows at 0.05, replay of the last 200,000 examples one for one, FTRL α 0.3 for wide terms; the
+   * dense parameters keep FuxiCTR's Adam 1e-3 and clip 10. The offline settings (patience 2, decay
+   * 0.1) are FuxiCTR's.
    */
   public static Builder builder() {
     return new Builder();

@@ -192,6 +192,7 @@ class FeatureSchemaCodecTest {
 
   @Test
   void theReferenceInTheDocsIsTheDeclaredOne() throws java.io.IOException {
-    GeneratedDocs.assertSection("docs/schema.md", "schema-format", SchemaMembers.reference());
+    GeneratedDocs.assertSection(
+        "docs/reference/schema.md", "schema-format", SchemaMembers.reference());
   }
 }

@@ -11,7 +11,9 @@ import org.ctrflow.connectors.testing.GeneratedDocs;
 import org.ctrflow.models.blocks.WideOptions;
 import org.junit.jupiter.api.Test;
 
-/** docs/online-training.md lists every trainer setting and wide-terms option as declared. */
+/**
+ * docs/concepts/online-training.md lists every trainer setting and wide-terms option as declared.
+ */
 class TrainerSettingsReferenceTest {
 
   @Test
@@ -32,9 +34,12 @@ class TrainerSettingsReferenceTest {
                 .append("` | ")
                 .append(meaning)
                 .append(" |\n"));
-    GeneratedDocs.assertSection("docs/online-training.md", "trainer-settings", table.toString());
+    GeneratedDocs.assertSection(
+        "docs/concepts/online-training.md", "trainer-settings", table.toString());
 
     GeneratedDocs.assertSection(
-        "docs/online-training.md", "wide-options", ReferenceTable.markdown(WideOptions.KEYS, ""));
+        "docs/concepts/online-training.md",
+        "wide-options",
+        ReferenceTable.markdown(WideOptions.KEYS, ""));
   }
 }
